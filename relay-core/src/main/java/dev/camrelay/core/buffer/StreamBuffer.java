@@ -63,7 +63,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 public final class StreamBuffer {
 
-    /** {@link #publish} result: the frame is larger than {@link #maxPayloadLength()}; counted, nothing written. */
+    /**
+     * {@link #publish} result: the frame is larger than {@link #maxPayloadLength()}; counted, nothing written. Its
+     * sequence number is still used up, so readers see the hole and resync at the next keyframe: the frames after a
+     * missing one cannot be decoded.
+     */
     public static final long REJECTED_TOO_LARGE = -1;
     /** {@link #publish} result: the buffer was sealed (end of epoch); nothing written. */
     public static final long REJECTED_SEALED = -2;
@@ -123,16 +127,22 @@ public final class StreamBuffer {
      * Publishes one whole access unit. Writer thread only. Never blocks and never allocates.
      *
      * @return the frame's sequence number (from 0), or {@link #REJECTED_TOO_LARGE} / {@link #REJECTED_SEALED}
+     * @throws IndexOutOfBoundsException if {@code src} does not hold {@code length} bytes at {@code offset} (misuse;
+     *                                   checked before the ring is touched)
      */
     public long publish(int track, long pts, long dts, boolean keyframe, DirectBuffer src, int offset, int length) {
         if (writerSealed) {
             return REJECTED_SEALED;
         }
         if (length < 0 || length > maxPayloadLength) {
+            writerSequence++;
             writerRejected++;
             buffer.putLongRelease(trailer + REJECTED_OFFSET, writerRejected);
             return REJECTED_TOO_LARGE;
         }
+        // Checked here, not by putBytes below: once the tail intent has moved, a throw would leave bytes overwritten
+        // beyond an intent that the next publish may lower again, and a lagging reader would accept a torn copy.
+        src.boundsCheck(offset, length);
         final int recordLength = HEADER_LENGTH + length;
         final int alignedLength = StreamBufferDescriptor.align(recordLength);
         long recordPosition = writerTail;

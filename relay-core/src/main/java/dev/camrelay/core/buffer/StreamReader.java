@@ -25,7 +25,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * {@link #isClosed()} may be read from a monitoring thread.
  *
  * <p><b>Guarantees.</b> Every frame {@link #poll()} yields is a whole record written to this reader's stream, in
- * publication order; after any gap (a lap, or a reader opened mid-stream) the first frame yielded is a keyframe.
+ * publication order; after any gap (a lap, a frame the writer rejected, or a reader opened mid-stream) the first
+ * frame yielded is a keyframe.
  * A record whose camera fingerprint, epoch or rendition differs from the key the reader was opened for is never
  * yielded: the reader reports it to the {@link IsolationAlarm} and closes itself (fail closed).
  */
@@ -169,7 +170,7 @@ public final class StreamReader implements AutoCloseable {
         return frame;
     }
 
-    /** Frames behind the writer's newest frame, for monitoring lag (approximate; 0 when caught up). */
+    /** Bytes behind the writer's newest frame, for monitoring lag (approximate; 0 when caught up). */
     public long bytesBehind() {
         return Math.max(0, stream.tailAcquire() - cursor);
     }

@@ -1,0 +1,234 @@
+package dev.camrelay.server;
+
+import dev.camrelay.core.isolation.IsolationViolations;
+import dev.camrelay.core.session.SessionRegistry;
+import dev.camrelay.core.token.RevocationList;
+import dev.camrelay.core.token.TokenService;
+import dev.camrelay.server.api.CameraApi;
+import dev.camrelay.server.api.OpsApi;
+import dev.camrelay.server.api.RelayLinks;
+import dev.camrelay.server.api.SessionApi;
+import dev.camrelay.server.camera.Camera;
+import dev.camrelay.server.camera.CameraRegistry;
+import dev.camrelay.server.camera.EpochSource;
+import dev.camrelay.server.config.CameraSpec;
+import dev.camrelay.server.config.RelayConfig;
+import dev.camrelay.server.demo.DemoCamera;
+import dev.camrelay.server.demo.DemoClip;
+import dev.camrelay.server.http.AdminAuth;
+import dev.camrelay.server.http.CorsPolicy;
+import dev.camrelay.server.http.EventLoopTransport;
+import dev.camrelay.server.http.HttpCounters;
+import dev.camrelay.server.http.HttpServer;
+import dev.camrelay.server.http.HttpService;
+import dev.camrelay.server.http.JsonCodec;
+import dev.camrelay.server.http.Router;
+import dev.camrelay.server.metrics.RelayMetrics;
+import dev.camrelay.server.metrics.TokenRejectionCounts;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole relay as one object: {@link #start} brings up cameras, tokens, sessions, metrics, the HTTP server, the
+ * demo camera and the sweeper; {@link #close} takes them down in reverse, within the 5 s that SIGTERM allows.
+ * {@code RelayMain} runs one; tests start the real thing in-process on port 0.
+ *
+ * <p>Threading: {@link #start} and {@link #close} from one controlling thread; the getters are thread-safe.
+ */
+public final class Relay implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Relay.class);
+
+    /**
+     * The tokens' {@code aud} and {@code iss}: one name for the deployment rather than this node's URL, so that with
+     * scale-out (architecture.md section 8) any node accepts a token any node issued.
+     */
+    public static final String TOKEN_AUDIENCE = "camrelay";
+    public static final String TOKEN_ISSUER = "camrelay";
+    /** How often expired sessions are ended and bitrates sampled; expiry ends delivery within 2 s (contract.md). */
+    public static final long SWEEP_PERIOD_MILLIS = 500;
+    /** Revocation entries outlive their tokens' expiry; dropping them once a minute is plenty. */
+    public static final int PURGE_EVERY_SWEEPS = 120;
+
+    private final RelayConfig config;
+    private final Clock clock = Clock.systemUTC();
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final IsolationViolations violations = new IsolationViolations();
+    private final HttpCounters httpCounters = new HttpCounters();
+    private final TokenRejectionCounts tokenRejections = new TokenRejectionCounts();
+    private final EventLoopTransport transport = EventLoopTransport.detect();
+    private CameraRegistry cameras;
+    private SessionRegistry sessions;
+    private BoundPorts ports;
+    private RelayLinks links;
+    private HttpServer http;
+    private volatile boolean listening;
+    private volatile Camera demoCamera;
+
+    private Relay(RelayConfig config) {
+        this.config = config;
+    }
+
+    /** Starts a relay; on failure everything already started is closed again and the cause is thrown. */
+    public static Relay start(RelayConfig config) throws Exception {
+        Relay relay = new Relay(config);
+        try {
+            relay.startAll();
+            return relay;
+        } catch (Exception | Error e) {
+            relay.close();
+            throw e;
+        }
+    }
+
+    private void startAll() throws Exception {
+        RevocationList revocations = new RevocationList();
+        byte[] secret = config.tokenSecret().isEmpty() ? TokenService.randomSecret()
+                : config.tokenSecret().getBytes(StandardCharsets.UTF_8);
+        TokenService tokens = new TokenService(secret, TOKEN_AUDIENCE, TOKEN_ISSUER, clock, revocations);
+        cameras = new CameraRegistry(config.maxCameras(), config.streamBufferBytes(), EpochSource.processWide(), clock);
+        toClose.add(cameras);
+        sessions = new SessionRegistry(cameras, violations, revocations, clock, config.maxSessionsPerCamera());
+        sessions.addEndListener(s -> LOG.info("session {} of camera {} ended", s.id().value(), s.cameraId()));
+        RelayMetrics metrics = new RelayMetrics(cameras, sessions, violations, httpCounters, tokenRejections, clock);
+
+        // Handlers may block (control plane): one virtual thread per request, never an event loop.
+        ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
+        toClose.add(handlers::shutdownNow);
+        JsonCodec json = new JsonCodec();
+        Router router = new Router();
+        // The relay's own origin is known only once the port is bound; until then nothing is routed either.
+        AtomicReference<CorsPolicy> cors = new AtomicReference<>(new CorsPolicy(List.of()));
+        http = new HttpServer(transport, new HttpService(router, cors::get, json, httpCounters, handlers));
+        int httpPort = http.bind(config.bind(), config.httpPort()).getPort();
+        ports = new BoundPorts(httpPort, OptionalInt.empty(), OptionalInt.empty());
+        links = new RelayLinks(config.publicUrl().isEmpty()
+                ? PublicAddress.defaultUrl(config.bind(), httpPort) : config.publicUrl(), config.rtspPort());
+        cors.set(new CorsPolicy(config.corsOrigins().isEmpty()
+                ? List.of(links.origin(), CorsPolicy.GSTATIC) : config.corsOrigins()));
+
+        AdminAuth admin = new AdminAuth(config.adminKey());
+        CameraApi cameraApi = new CameraApi(cameras, sessions, json, links);
+        cameraApi.register(router, admin);
+        new SessionApi(cameras, sessions, tokens, revocations, json, links, clock, config.sessionTtlSeconds(),
+                config.maxSessionTtlSeconds()).register(router, admin);
+        new OpsApi(json, this::notReadyReason, metrics::scrape, metrics.contentType()).register(router);
+
+        for (CameraSpec spec : config.cameras()) {
+            cameraApi.add(spec);
+        }
+        if (config.demo()) {
+            startDemo();
+        }
+        startSweeper(revocations);
+        listening = true;
+    }
+
+    private void startDemo() throws Exception {
+        DemoClip clip = DemoClip.load();
+        Camera camera = cameras.add(CameraSpec.demo(RelayConfig.DEMO_CAMERA_ID),
+                "built-in demo camera: a looped H.264 clip from the jar (demo: false / RELAY_DEMO=false turns it off)");
+        DemoCamera demo = new DemoCamera(clip, camera.sink());
+        camera.attachIngest(demo::close);
+        demoCamera = camera;
+        demo.start();
+    }
+
+    private void startSweeper(RevocationList revocations) {
+        ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "relay-sweeper");
+            t.setDaemon(true);
+            return t;
+        });
+        toClose.add(sweeper::shutdownNow);
+        long[] sweeps = {0};
+        sweeper.scheduleAtFixedRate(() -> {
+            try {
+                sessions.expireDue();
+                cameras.sampleRates(System.nanoTime());
+                if (++sweeps[0] % PURGE_EVERY_SWEEPS == 0) {
+                    revocations.purgeExpired(clock.instant());
+                }
+            } catch (RuntimeException e) {
+                // A failed sweep must not cancel the schedule: expiry is a security property.
+                LOG.error("session sweep failed; retrying next period", e);
+            }
+        }, SWEEP_PERIOD_MILLIS, SWEEP_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Empty when every listener is bound and the demo camera (if enabled) is live; else what is missing. */
+    public Optional<String> notReadyReason() {
+        if (!listening) {
+            return Optional.of("the relay is starting");
+        }
+        Camera demo = demoCamera;
+        if (config.demo() && (demo == null || !demo.state().isLive())) {
+            return Optional.of("the demo camera is not live yet");
+        }
+        return Optional.empty();
+    }
+
+    public boolean isReady() {
+        return notReadyReason().isEmpty();
+    }
+
+    public RelayConfig config() {
+        return config;
+    }
+
+    public BoundPorts ports() {
+        return ports;
+    }
+
+    public RelayLinks links() {
+        return links;
+    }
+
+    public EventLoopTransport transport() {
+        return transport;
+    }
+
+    public CameraRegistry cameras() {
+        return cameras;
+    }
+
+    public SessionRegistry sessions() {
+        return sessions;
+    }
+
+    public IsolationViolations violations() {
+        return violations;
+    }
+
+    /**
+     * Stops everything, bounded: the HTTP listener first (no new work), then the sweeper and handlers, then the
+     * cameras (ingest threads stop, buffers are sealed). Idempotent.
+     */
+    @Override
+    public synchronized void close() {
+        listening = false;
+        if (http != null) {
+            http.close();
+            http = null;
+        }
+        for (AutoCloseable c : toClose.reversed()) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("shutdown step failed: {}", e.toString());
+            }
+        }
+        toClose.clear();
+    }
+}

@@ -1,0 +1,116 @@
+package dev.camrelay.server.config;
+
+import dev.camrelay.core.buffer.StreamBufferDescriptor;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** The range and shape checks of a merged {@link RelayConfig}; each failure names the key and its variable. */
+final class ConfigChecks {
+
+    static final int MIN_ADMIN_KEY_LENGTH = 16;
+    /** HS256 needs a key of at least the hash size: 256 bits (RFC 7518 section 3.2). */
+    static final int MIN_TOKEN_SECRET_BYTES = 32;
+    static final int MAX_SESSIONS_PER_CAMERA = 100_000;
+    static final int MAX_CAMERAS = 65_536;
+    /** A month: long-lived displays renew well before; longer tokens are a standing risk if leaked. */
+    static final int MAX_SESSION_TTL_SECONDS = 30 * 86_400;
+    static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
+
+    private ConfigChecks() {
+    }
+
+    static void check(RelayConfig c) throws ConfigException {
+        port(ConfigKey.HTTP_PORT, c.httpPort());
+        port(ConfigKey.RTSP_PORT, c.rtspPort());
+        port(ConfigKey.WEBRTC_PORT, c.webrtcPort());
+        if (c.bind().isBlank()) {
+            throw bad(ConfigKey.BIND, "must be an address such as 0.0.0.0 or 127.0.0.1");
+        }
+        if (!c.adminKeyGenerated() && (c.adminKey().length() < MIN_ADMIN_KEY_LENGTH
+                || c.adminKey().chars().anyMatch(ch -> ch <= 0x20 || ch >= 0x7f))) {
+            throw bad(ConfigKey.ADMIN_KEY, "must be at least " + MIN_ADMIN_KEY_LENGTH
+                    + " printable ASCII characters without spaces");
+        }
+        if (!c.tokenSecret().isEmpty() && c.tokenSecret().getBytes(StandardCharsets.UTF_8).length
+                < MIN_TOKEN_SECRET_BYTES) {
+            throw bad(ConfigKey.TOKEN_SECRET, "must be at least " + MIN_TOKEN_SECRET_BYTES + " bytes");
+        }
+        if (!c.publicUrl().isEmpty()) {
+            baseUrl(ConfigKey.PUBLIC_URL, c.publicUrl(), true);
+        }
+        try {
+            StreamBufferDescriptor.checkCapacity(c.streamBufferBytes());
+        } catch (IllegalArgumentException e) {
+            throw bad(ConfigKey.STREAM_BUFFER_BYTES, e.getMessage());
+        }
+        range(ConfigKey.MAX_SESSIONS_PER_CAMERA, c.maxSessionsPerCamera(), 1, MAX_SESSIONS_PER_CAMERA);
+        range(ConfigKey.MAX_CAMERAS, c.maxCameras(), 1, MAX_CAMERAS);
+        range(ConfigKey.MAX_SESSION_TTL_SECONDS, c.maxSessionTtlSeconds(), 1, MAX_SESSION_TTL_SECONDS);
+        range(ConfigKey.SESSION_TTL_SECONDS, c.sessionTtlSeconds(), 1, c.maxSessionTtlSeconds());
+        for (String origin : c.corsOrigins()) {
+            baseUrl(ConfigKey.CORS_ORIGINS, origin, false);
+        }
+        if (!LOG_LEVELS.contains(c.logLevel())) {
+            throw bad(ConfigKey.LOG_LEVEL, "must be one of TRACE, DEBUG, INFO, WARN, ERROR, got '" + c.logLevel() + "'");
+        }
+        cameras(c.cameras(), c.demo());
+    }
+
+    private static void cameras(List<CameraSpec> cameras, boolean demo) throws ConfigException {
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < cameras.size(); i++) {
+            CameraSpec spec = cameras.get(i);
+            String at = "cameras[" + i + "]";
+            if (spec == null) {
+                throw new ConfigException(at + ": empty camera entry");
+            }
+            try {
+                spec.validate();
+            } catch (InvalidFieldException e) {
+                throw new ConfigException(at + "." + e.field() + ": " + e.getMessage());
+            }
+            if (!ids.add(spec.id())) {
+                throw new ConfigException(at + ".id: duplicate camera id '" + spec.id() + "'");
+            }
+            if (demo && spec.id().equals(RelayConfig.DEMO_CAMERA_ID)) {
+                throw new ConfigException(at + ".id: '" + RelayConfig.DEMO_CAMERA_ID
+                        + "' is the demo camera's id; choose another or set demo: false (RELAY_DEMO=false)");
+            }
+        }
+    }
+
+    private static void port(ConfigKey key, int port) throws ConfigException {
+        range(key, port, 0, 65_535);
+    }
+
+    private static void range(ConfigKey key, int value, int min, int max) throws ConfigException {
+        if (value < min || value > max) {
+            throw bad(key, "must be between " + min + " and " + max + ", got " + value);
+        }
+    }
+
+    /** An http(s) origin, or with {@code pathAllowed} a base URL; never a query or fragment. */
+    private static void baseUrl(ConfigKey key, String value, boolean pathAllowed) throws ConfigException {
+        try {
+            URI uri = new URI(value);
+            boolean web = "http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme());
+            boolean noPath = uri.getRawPath() == null || uri.getRawPath().isEmpty();
+            if (!web || uri.getHost() == null || uri.getRawQuery() != null || uri.getRawFragment() != null
+                    || uri.getRawUserInfo() != null || (!pathAllowed && !noPath)) {
+                throw bad(key, "'" + value + "' must be " + (pathAllowed
+                        ? "an http(s) URL without query, e.g. https://relay.example.com"
+                        : "an origin like https://app.example.com (scheme, host, optional port; no path)"));
+            }
+        } catch (URISyntaxException e) {
+            throw bad(key, "'" + value + "' is not a URL: " + e.getReason());
+        }
+    }
+
+    private static ConfigException bad(ConfigKey key, String what) {
+        return new ConfigException(key.label() + ": " + what);
+    }
+}

@@ -1,0 +1,64 @@
+package dev.camrelay.server.config;
+
+import java.util.List;
+
+/**
+ * The relay's configuration after the YAML file, the environment and the defaults have been merged and checked
+ * ({@link RelayConfigLoader}). Every value here is valid; what is left open is marked.
+ *
+ * @param httpPort             HTTP port; 0 binds any free port (the bound one is reported by the server)
+ * @param rtspPort             RTSP port; 0 binds any free port
+ * @param webrtcPort           WebRTC UDP port; 0 binds any free port
+ * @param bind                 address to listen on
+ * @param adminKey             bearer key of the admin API
+ * @param adminKeyGenerated    true when {@code adminKey} was generated because none was configured
+ * @param tokenSecret          HMAC key for viewer tokens; empty: a random one per start
+ * @param demo                 run the built-in demo camera
+ * @param publicUrl            base URL for links; empty: derived from the host and the bound HTTP port
+ * @param streamBufferBytes    ring size per stream, a power of two
+ * @param maxSessionsPerCamera viewer sessions per camera
+ * @param maxCameras           cameras, the demo camera included
+ * @param sessionTtlSeconds    session lifetime when a request gives none
+ * @param maxSessionTtlSeconds longest session lifetime a request may ask for
+ * @param corsOrigins          allowed CORS origins; empty: the relay's own origin and https://www.gstatic.com
+ * @param logLevel             TRACE, DEBUG, INFO, WARN or ERROR
+ * @param cameras              cameras created at start-up (validated, ids unique)
+ */
+public record RelayConfig(
+        int httpPort,
+        int rtspPort,
+        int webrtcPort,
+        String bind,
+        String adminKey,
+        boolean adminKeyGenerated,
+        String tokenSecret,
+        boolean demo,
+        String publicUrl,
+        int streamBufferBytes,
+        int maxSessionsPerCamera,
+        int maxCameras,
+        int sessionTtlSeconds,
+        int maxSessionTtlSeconds,
+        List<String> corsOrigins,
+        String logLevel,
+        List<CameraSpec> cameras) {
+
+    /** The demo camera's id (contract.md: "one built-in demo camera ({@code demo})"). */
+    public static final String DEMO_CAMERA_ID = "demo";
+
+    public RelayConfig {
+        corsOrigins = List.copyOf(corsOrigins);
+        cameras = List.copyOf(cameras);
+    }
+
+    /** Secrets stay out of logs and exception messages. */
+    @Override
+    public String toString() {
+        return "RelayConfig[httpPort=" + httpPort + ", rtspPort=" + rtspPort + ", webrtcPort=" + webrtcPort
+                + ", bind=" + bind + ", adminKey=***, tokenSecret=" + (tokenSecret.isEmpty() ? "(random)" : "***")
+                + ", demo=" + demo + ", publicUrl=" + publicUrl + ", streamBufferBytes=" + streamBufferBytes
+                + ", maxSessionsPerCamera=" + maxSessionsPerCamera + ", maxCameras=" + maxCameras
+                + ", sessionTtlSeconds=" + sessionTtlSeconds + ", maxSessionTtlSeconds=" + maxSessionTtlSeconds
+                + ", corsOrigins=" + corsOrigins + ", logLevel=" + logLevel + ", cameras=" + cameras + "]";
+    }
+}

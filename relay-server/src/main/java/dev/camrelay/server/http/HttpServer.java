@@ -1,0 +1,93 @@
+package dev.camrelay.server.http;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The relay's HTTP/1.1 listener (Netty): limits on request line, headers and body, keep-alive, idle timeout, and a
+ * {@link RequestDispatcher} per connection.
+ *
+ * <p>Threading: {@link #bind} and {@link #close} from one controlling thread; connections run on the event loops.
+ */
+public final class HttpServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+
+    /** Request line limit: playlist URLs with a token query are well under 2 KiB. */
+    public static final int MAX_INITIAL_LINE_BYTES = 8 * 1024;
+    /** All headers together; browsers send a few KiB at most. Beyond it: 431 (RFC 6585 section 5). */
+    public static final int MAX_HEADER_BYTES = 16 * 1024;
+    /** Request bodies: API JSON and WHEP SDP offers are a few KiB. Beyond it: 413. */
+    public static final int MAX_BODY_BYTES = 64 * 1024;
+    /** Decoder chunk size; bodies are aggregated up to {@link #MAX_BODY_BYTES} anyway. */
+    public static final int MAX_CHUNK_BYTES = 8 * 1024;
+    /** Requests one connection may have outstanding before reading pauses. */
+    public static final int MAX_PIPELINED = 16;
+    /** A connection with no traffic either way for this long is closed. */
+    public static final int IDLE_SECONDS = 120;
+    /** Netty's graceful shutdown: no quiet period, at most this long, so SIGTERM ends well within 5 s. */
+    public static final int SHUTDOWN_TIMEOUT_SECONDS = 2;
+
+    private final EventLoopTransport transport;
+    private final HttpService service;
+    private final EventLoopGroup group;
+    private Channel listener;
+
+    public HttpServer(EventLoopTransport transport, HttpService service) {
+        this.transport = transport;
+        this.service = service;
+        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("relay-http"),
+                transport.ioHandlers());
+    }
+
+    /** Binds and returns the bound address (the real port when {@code port} is 0). */
+    public InetSocketAddress bind(String host, int port) throws InterruptedException {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        HttpDecoderConfig decoder = new HttpDecoderConfig()
+                                .setMaxInitialLineLength(MAX_INITIAL_LINE_BYTES)
+                                .setMaxHeaderSize(MAX_HEADER_BYTES)
+                                .setMaxChunkSize(MAX_CHUNK_BYTES);
+                        ch.pipeline()
+                                .addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
+                                .addLast(new HttpServerCodec(decoder))
+                                .addLast(new HttpServerKeepAliveHandler())
+                                .addLast(new BodyLimitAggregator(MAX_BODY_BYTES, service.json(), service.counters()))
+                                .addLast(new RequestDispatcher(service, MAX_BODY_BYTES));
+                    }
+                });
+        listener = b.bind(host, port).sync().channel();
+        InetSocketAddress bound = (InetSocketAddress) listener.localAddress();
+        LOG.info("HTTP listening on {} (transport {}: {})", bound, transport.name(), transport.reason());
+        return bound;
+    }
+
+    @Override
+    public void close() {
+        if (listener != null) {
+            listener.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        }
+        group.shutdownGracefully(0, SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .awaitUninterruptibly(SHUTDOWN_TIMEOUT_SECONDS + 1, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,38 @@
+package dev.camrelay.server.http;
+
+import io.netty.handler.codec.http.HttpHeaders;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One whole HTTP request as handlers see it: copied out of Netty's buffers on the event loop, so a handler on
+ * another thread never touches reference-counted memory.
+ *
+ * @param method     upper-case method
+ * @param path       the raw path as sent, without the query (for logs and routing)
+ * @param pathParams values of the route's {@code {name}} segments, URL-decoded
+ * @param query      query parameters, URL-decoded
+ * @param headers    a private copy of the request headers
+ * @param body       the body bytes (at most the server's body limit)
+ */
+public record Request(String method, String path, Map<String, String> pathParams, Map<String, List<String>> query,
+                      HttpHeaders headers, byte[] body) {
+
+    public String header(CharSequence name) {
+        return headers.get(name);
+    }
+
+    public String pathParam(String name) {
+        return pathParams.get(name);
+    }
+
+    /** The first value of a query parameter, or null. */
+    public String queryParam(String name) {
+        List<String> values = query.get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    Request withPathParams(Map<String, String> params) {
+        return new Request(method, path, Map.copyOf(params), query, headers, body);
+    }
+}

@@ -1,0 +1,208 @@
+package dev.camrelay.server.http;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The end of one connection's pipeline: turns each request into a {@link Request}, runs its handler off the event
+ * loop, and writes the response. Responses leave in request order (HTTP/1.1 pipelining): each request's work is
+ * chained after the previous one's, and reading pauses while {@link HttpServer#MAX_PIPELINED} are outstanding.
+ *
+ * <p>Threading: one instance per connection. {@link #channelRead} and the writes run on the connection's event
+ * loop; handlers run on {@link HttpService#handlers()} and see only the immutable {@link Request}.
+ */
+final class RequestDispatcher extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RequestDispatcher.class);
+
+    private final HttpService service;
+    private final int maxBodyBytes;
+    private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+    private int outstanding;
+
+    RequestDispatcher(HttpService service, int maxBodyBytes) {
+        this.service = service;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (msg instanceof FullHttpRequest request) {
+                accept(ctx, request);
+            } else if (msg instanceof OversizedRequest oversized) {
+                enqueue(ctx, null, oversized.keepAlive(), () -> service.json().error(
+                        BodyLimitAggregator.tooLarge(maxBodyBytes)));
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void accept(ChannelHandlerContext ctx, FullHttpRequest msg) {
+        DecoderResult result = msg.decoderResult();
+        if (result.isFailure()) {
+            // The decoder discards everything after a malformed request: answer, then close.
+            enqueue(ctx, null, false, () -> service.json().error(decodeFailure(result.cause())));
+            return;
+        }
+        String origin = msg.headers().get(HttpHeaderNames.ORIGIN);
+        boolean keepAlive = HttpUtil.isKeepAlive(msg);
+        Request request;
+        try {
+            QueryStringDecoder uri = new QueryStringDecoder(msg.uri());
+            request = new Request(msg.method().name(), uri.rawPath(), Map.of(), uri.parameters(),
+                    msg.headers().copy(), ByteBufUtil.getBytes(msg.content()));
+        } catch (IllegalArgumentException e) {
+            enqueue(ctx, origin, keepAlive, () -> service.json().error(
+                    HttpError.badRequest("bad_uri", "the request URI is not validly encoded")));
+            return;
+        }
+        enqueue(ctx, origin, keepAlive, () -> process(request, origin));
+    }
+
+    private void enqueue(ChannelHandlerContext ctx, String origin, boolean keepAlive, ResponseTask task) {
+        if (++outstanding >= HttpServer.MAX_PIPELINED) {
+            ctx.channel().config().setAutoRead(false);
+        }
+        tail = tail.thenRunAsync(() -> {
+            Response response = run(task);
+            ctx.executor().execute(() -> write(ctx, response, origin, keepAlive));
+        }, service.handlers());
+    }
+
+    private Response run(ResponseTask task) {
+        try {
+            return task.call();
+        } catch (HttpError e) {
+            return service.json().error(e);
+        } catch (Exception | LinkageError | AssertionError e) {
+            LOG.error("request failed unexpectedly", e);
+            return service.json().error(new HttpError(500, "internal",
+                    "the relay failed to handle this request; see its log (" + e.getClass().getSimpleName() + ")"));
+        }
+    }
+
+    private Response process(Request request, String origin) throws Exception {
+        if ("OPTIONS".equals(request.method())) {
+            return preflight(request, origin);
+        }
+        return switch (service.router().route(request.method(), request.path())) {
+            case Router.Found found -> found.handler().handle(request.withPathParams(found.params()));
+            case Router.WrongMethod wrong -> throw new HttpError(405, "method_not_allowed",
+                    request.method() + " is not allowed on " + request.path() + "; allowed: "
+                            + String.join(", ", wrong.allowed()), Map.of("Allow", String.join(", ", wrong.allowed())));
+            case Router.NoRoute none -> throw HttpError.notFound("no such endpoint: " + request.path()
+                    + " (see README.md for the API)");
+        };
+    }
+
+    private Response preflight(Request request, String origin) {
+        if (!(service.router().route("OPTIONS", request.path()) instanceof Router.WrongMethod path)) {
+            throw HttpError.notFound("no such endpoint: " + request.path());
+        }
+        if (origin == null) {
+            return Response.noContent().withHeader("Allow", String.join(", ", path.allowed()) + ", OPTIONS");
+        }
+        if (!service.cors().get().allows(origin)) {
+            throw new HttpError(403, "cors_origin_not_allowed", "origin " + origin
+                    + " is not allowed; add it to corsOrigins (RELAY_CORS_ORIGINS)");
+        }
+        Response r = Response.noContent();
+        for (Map.Entry<String, String> h : service.cors().get().preflightHeaders(origin, path.allowed()).entrySet()) {
+            r = r.withHeader(h.getKey(), h.getValue());
+        }
+        return r;
+    }
+
+    private void write(ChannelHandlerContext ctx, Response response, String origin, boolean keepAlive) {
+        if (--outstanding < HttpServer.MAX_PIPELINED) {
+            ctx.channel().config().setAutoRead(true);
+        }
+        service.counters().record(response.status());
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(response.status()), Unpooled.wrappedBuffer(response.body()));
+        if (response.contentType() != null) {
+            out.headers().set(HttpHeaderNames.CONTENT_TYPE, response.contentType());
+        }
+        out.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.body().length);
+        // Responses are per caller (keys, tokens, session state): never stored by any shared cache (isolation.md).
+        out.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        out.headers().set("X-Content-Type-Options", "nosniff");
+        service.cors().get().responseHeaders(origin).forEach(out.headers()::set);
+        response.headers().forEach(out.headers()::set);
+        if (!keepAlive) {
+            out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.writeAndFlush(out);
+        }
+    }
+
+    static HttpError decodeFailure(Throwable cause) {
+        if (cause instanceof TooLongHttpHeaderException) {
+            return new HttpError(431, "header_too_large", "the request headers exceed "
+                    + HttpServer.MAX_HEADER_BYTES + " bytes");
+        }
+        if (cause instanceof TooLongHttpLineException) {
+            return new HttpError(414, "uri_too_long", "the request line exceeds "
+                    + HttpServer.MAX_INITIAL_LINE_BYTES + " bytes");
+        }
+        if (cause instanceof TooLongFrameException) {
+            return new HttpError(413, "payload_too_large", "a part of the request is too large: "
+                    + cause.getMessage());
+        }
+        return HttpError.badRequest("bad_request", "malformed HTTP request: " + cause.getMessage());
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent) {
+            ctx.close();
+        } else {
+            super.userEventTriggered(ctx, evt);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            LOG.debug("connection {} dropped: {}", ctx.channel().remoteAddress(), cause.toString());
+        } else {
+            LOG.warn("connection {} failed; closing it", ctx.channel().remoteAddress(), cause);
+        }
+        ctx.close();
+    }
+
+    /** The work of one request, run off the event loop. */
+    @FunctionalInterface
+    private interface ResponseTask {
+        Response call() throws Exception;
+    }
+}

@@ -1,0 +1,104 @@
+package dev.camrelay.server.http;
+
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Method + path pattern to handler. Patterns are literal segments and {@code {name}} placeholders, e.g.
+ * {@code /api/v1/cameras/{id}/sessions}; a placeholder matches exactly one non-empty segment, URL-decoded after the
+ * path is split, so an encoded {@code %2F} can never create a segment.
+ *
+ * <p>Threading: build on one thread before the server starts; then read-only and safe for any thread.
+ */
+public final class Router {
+
+    /** Path segments a request may have; longer paths are no route of ours and are refused before any work. */
+    public static final int MAX_SEGMENTS = 16;
+
+    private final List<Route> routes = new ArrayList<>();
+
+    public Router add(String method, String pattern, RouteHandler handler) {
+        routes.add(new Route(method, split(pattern), handler));
+        return this;
+    }
+
+    /** Result of routing one request. */
+    public sealed interface Match {
+    }
+
+    /** @param params the placeholders' values */
+    public record Found(RouteHandler handler, Map<String, String> params) implements Match {
+    }
+
+    /** @param allowed the methods this path does have (for {@code Allow} and CORS preflight) */
+    public record WrongMethod(Set<String> allowed) implements Match {
+    }
+
+    /** No route has this path. */
+    public record NoRoute() implements Match {
+    }
+
+    /** @throws HttpError 400 when a segment has a bad percent-escape */
+    public Match route(String method, String rawPath) {
+        List<String> segments = split(rawPath);
+        if (segments.size() > MAX_SEGMENTS) {
+            return new NoRoute();
+        }
+        Set<String> allowed = new LinkedHashSet<>();
+        for (Route route : routes) {
+            Map<String, String> params = route.match(segments);
+            if (params == null) {
+                continue;
+            }
+            if (route.method.equals(method)) {
+                return new Found(route.handler, params);
+            }
+            allowed.add(route.method);
+        }
+        return allowed.isEmpty() ? new NoRoute() : new WrongMethod(allowed);
+    }
+
+    private static List<String> split(String path) {
+        List<String> out = new ArrayList<>();
+        for (String s : path.split("/", -1)) {
+            if (!s.isEmpty()) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    private record Route(String method, List<String> pattern, RouteHandler handler) {
+
+        Map<String, String> match(List<String> segments) {
+            if (segments.size() != pattern.size()) {
+                return null;
+            }
+            Map<String, String> params = new LinkedHashMap<>();
+            for (int i = 0; i < pattern.size(); i++) {
+                String p = pattern.get(i);
+                String s = segments.get(i);
+                if (p.startsWith("{") && p.endsWith("}")) {
+                    params.put(p.substring(1, p.length() - 1), decode(s));
+                } else if (!p.equals(s)) {
+                    return null;
+                }
+            }
+            return params;
+        }
+
+        private static String decode(String segment) {
+            try {
+                return QueryStringDecoder.decodeComponent(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw HttpError.badRequest("bad_path", "path segment '" + segment + "' is not validly URL-encoded");
+            }
+        }
+    }
+}
