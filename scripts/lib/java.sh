@@ -31,10 +31,11 @@ find_java() {
   export JAVA_MAJOR
 }
 
-# JVM flags the relay runs with: Agrona uses sun.misc.Unsafe (JEP 471 warns from JDK 23 on), Netty's epoll
+# JVM flags the relay runs with: Agrona 2 uses jdk.internal.misc.Unsafe (exported to it) and sun.misc.Unsafe (JEP 471
+# warns from JDK 23 on), Netty's epoll
 # transport loads a native library.
 relay_jvm_flags() {
-  local flags="--enable-native-access=ALL-UNNAMED"
+  local flags="--enable-native-access=ALL-UNNAMED --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED"
   [ "${JAVA_MAJOR:-21}" -ge 23 ] && flags="$flags --sun-misc-unsafe-memory-access=allow"
   echo "$flags"
 }

@@ -141,6 +141,7 @@ public final class Relay implements AutoCloseable {
                 "built-in demo camera: a looped H.264 clip from the jar (demo: false / RELAY_DEMO=false turns it off)");
         DemoCamera demo = new DemoCamera(clip, camera.sink());
         camera.attachIngest(demo::close);
+        camera.reportGopFrames(clip.gopFrames());
         demoCamera = camera;
         demo.start();
     }

@@ -31,6 +31,7 @@ class RelayProcessTest {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add("--enable-native-access=ALL-UNNAMED");
+        command.add("--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED");
         if (Runtime.version().feature() >= 23) {
             command.add("--sun-misc-unsafe-memory-access=allow");
         }

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Builds a {@link RelayConfig}: defaults, then the optional YAML file, then environment variables (which win), then
@@ -98,7 +99,7 @@ public final class RelayConfigLoader {
             throw new ConfigException(file + ": no such file (given with --config)");
         } catch (UnrecognizedPropertyException e) {
             String path = FieldPath.of(e);
-            throw new ConfigException(file + ": unknown key '" + path + "'" + position(e) + "; known keys here: "
+            throw new ConfigException(file + ": unknown key '" + path + "'" + keyLine(file, e) + "; known keys here: "
                     + String.join(", ", e.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList()));
         } catch (InvalidFormatException e) {
             throw new ConfigException(file + ": bad value for '" + FieldPath.of(e) + "'" + position(e)
@@ -111,6 +112,28 @@ public final class RelayConfigLoader {
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The line of an unknown key. Jackson's YAML parser reports the position after the key's value (the next line,
+     * or the end of the file), so the key is looked up in the text: the first line, from the reported one backwards,
+     * where it stands as a mapping key.
+     */
+    private static String keyLine(Path file, UnrecognizedPropertyException e) {
+        try {
+            List<String> lines = Files.readAllLines(file);
+            Pattern key = Pattern.compile(
+                    "^\\s*(-\\s+)?[\"']?" + Pattern.quote(e.getPropertyName()) + "[\"']?\\s*:");
+            int from = e.getLocation() == null ? lines.size() : Math.min(lines.size(), e.getLocation().getLineNr());
+            for (int i = from - 1; i >= 0; i--) {
+                if (key.matcher(lines.get(i)).find()) {
+                    return " (line " + (i + 1) + ")";
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // fall back to what the parser said
+        }
+        return position(e);
     }
 
     private static String position(JsonProcessingException e) {

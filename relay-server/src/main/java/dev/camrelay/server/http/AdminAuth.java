@@ -29,6 +29,10 @@ public final class AdminAuth {
             throw unauthorized("missing Authorization header; send 'Authorization: Bearer <admin key>' "
                     + "(printed at start-up, or RELAY_ADMIN_KEY)");
         }
+        if (request.headers().getAll(HttpHeaderNames.AUTHORIZATION).size() > 1) {
+            // RFC 9110 section 11.6.2: one set of credentials. Which of several would count is an ambiguity to refuse.
+            throw unauthorized("more than one Authorization header; send exactly one");
+        }
         if (header.length() <= BEARER.length() || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             throw unauthorized("the Authorization header must be 'Bearer <admin key>'");
         }
