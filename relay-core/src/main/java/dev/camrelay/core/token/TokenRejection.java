@@ -10,7 +10,7 @@ public enum TokenRejection {
     MALFORMED(401, "token_malformed", "the token is not a well-formed signed JWT with sub, cam, exp and jti"),
     BAD_SIGNATURE(401, "token_bad_signature", "the token's signature does not verify"),
     ALG_NONE(401, "token_unsigned", "unsigned tokens (alg=none) are never accepted"),
-    UNKNOWN_ISSUER(401, "token_unknown_issuer", "the token's issuer is neither this relay nor a configured JWKS issuer"),
+    UNKNOWN_ISSUER(401, "token_unknown_issuer", "the token's issuer is neither this relay nor a JWKS issuer"),
     EXPIRED(401, "token_expired", "the token has expired: ask for a new session"),
     NOT_YET_VALID(401, "token_not_yet_valid", "the token is not valid yet (nbf in the future)"),
     WRONG_AUDIENCE(401, "token_wrong_audience", "the token was issued for another service (aud)"),

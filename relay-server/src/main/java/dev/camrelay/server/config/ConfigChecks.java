@@ -55,7 +55,8 @@ final class ConfigChecks {
             baseUrl(ConfigKey.CORS_ORIGINS, origin, false);
         }
         if (!LOG_LEVELS.contains(c.logLevel())) {
-            throw bad(ConfigKey.LOG_LEVEL, "must be one of TRACE, DEBUG, INFO, WARN, ERROR, got '" + c.logLevel() + "'");
+            throw bad(ConfigKey.LOG_LEVEL,
+                    "must be one of TRACE, DEBUG, INFO, WARN, ERROR, got '" + c.logLevel() + "'");
         }
         cameras(c.cameras(), c.demo());
     }

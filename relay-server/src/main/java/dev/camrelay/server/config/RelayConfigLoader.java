@@ -164,7 +164,8 @@ public final class RelayConfigLoader {
     public static String helpText() {
         StringBuilder out = new StringBuilder();
         out.append("Usage: relay [--config relay.yml] [--help]\n\n")
-                .append("Starts the camrelay media relay. Every setting is optional. It can be given in the YAML file\n")
+                .append("Starts the camrelay media relay. Every setting is optional. It can be given in the YAML")
+                .append(" file\n")
                 .append("(unknown keys are an error) or as an environment variable, which wins over the file.\n\n");
         out.append(String.format("  %-22s %-32s %-36s %s%n", "YAML key", "environment variable", "default", "meaning"));
         for (ConfigKey key : ConfigKey.values()) {

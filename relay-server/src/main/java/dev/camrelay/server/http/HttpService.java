@@ -12,5 +12,6 @@ import java.util.function.Supplier;
  * @param counters response counters for {@code /metrics}
  * @param handlers where handlers run: off the event loop, since they may block (virtual threads)
  */
-public record HttpService(Router router, Supplier<CorsPolicy> cors, JsonCodec json, HttpCounters counters, Executor handlers) {
+public record HttpService(Router router, Supplier<CorsPolicy> cors, JsonCodec json, HttpCounters counters,
+                          Executor handlers) {
 }

@@ -51,7 +51,8 @@ public final class JsonCodec {
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? ""
                     : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
-            throw HttpError.badRequest("bad_json", "the body is not valid JSON" + where + ": " + e.getOriginalMessage());
+            throw HttpError.badRequest("bad_json",
+                    "the body is not valid JSON" + where + ": " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
