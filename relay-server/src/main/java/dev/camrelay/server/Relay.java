@@ -1,5 +1,6 @@
 package dev.camrelay.server;
 
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import dev.camrelay.core.isolation.IsolationViolations;
 import dev.camrelay.core.session.SessionRegistry;
 import dev.camrelay.core.token.RevocationList;
@@ -25,6 +26,7 @@ import dev.camrelay.server.http.JsonCodec;
 import dev.camrelay.server.http.Router;
 import dev.camrelay.server.metrics.RelayMetrics;
 import dev.camrelay.server.metrics.TokenRejectionCounts;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -70,6 +72,7 @@ public final class Relay implements AutoCloseable {
     private final EventLoopTransport transport = EventLoopTransport.detect();
     private CameraRegistry cameras;
     private SessionRegistry sessions;
+    private TokenService tokens;
     private BoundPorts ports;
     private RelayLinks links;
     private HttpServer http;
@@ -96,7 +99,13 @@ public final class Relay implements AutoCloseable {
         RevocationList revocations = new RevocationList();
         byte[] secret = config.tokenSecret().isEmpty() ? TokenService.randomSecret()
                 : config.tokenSecret().getBytes(StandardCharsets.UTF_8);
-        TokenService tokens = new TokenService(secret, TOKEN_AUDIENCE, TOKEN_ISSUER, clock, revocations);
+        tokens = new TokenService(secret, TOKEN_AUDIENCE, TOKEN_ISSUER, clock, revocations);
+        if (!config.jwksUrl().isEmpty()) {
+            // nimbus fetches the JWKS lazily, caches it and refreshes it on an unknown key id.
+            tokens.addExternalIssuer(config.jwksIssuer(),
+                    JWKSourceBuilder.create(URI.create(config.jwksUrl()).toURL()).retrying(true).build());
+            LOG.info("accepting viewer tokens of issuer {} checked against {}", config.jwksIssuer(), config.jwksUrl());
+        }
         cameras = new CameraRegistry(config.maxCameras(), config.streamBufferBytes(), EpochSource.processWide(), clock);
         toClose.add(cameras);
         sessions = new SessionRegistry(cameras, violations, revocations, clock, config.maxSessionsPerCamera());
@@ -202,6 +211,10 @@ public final class Relay implements AutoCloseable {
 
     public CameraRegistry cameras() {
         return cameras;
+    }
+
+    public TokenService tokens() {
+        return tokens;
     }
 
     public SessionRegistry sessions() {

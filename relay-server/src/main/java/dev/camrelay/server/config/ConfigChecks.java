@@ -39,6 +39,13 @@ final class ConfigChecks {
                 < MIN_TOKEN_SECRET_BYTES) {
             throw bad(ConfigKey.TOKEN_SECRET, "must be at least " + MIN_TOKEN_SECRET_BYTES + " bytes");
         }
+        if (c.jwksUrl().isEmpty() != c.jwksIssuer().isEmpty()) {
+            throw bad(c.jwksUrl().isEmpty() ? ConfigKey.JWKS_URL : ConfigKey.JWKS_ISSUER,
+                    "jwksUrl and jwksIssuer go together: set both to accept an external issuer's tokens, or neither");
+        }
+        if (!c.jwksUrl().isEmpty()) {
+            baseUrl(ConfigKey.JWKS_URL, c.jwksUrl(), true);
+        }
         if (!c.publicUrl().isEmpty()) {
             baseUrl(ConfigKey.PUBLIC_URL, c.publicUrl(), true);
         }

@@ -13,6 +13,8 @@ record ConfigFile(
         String bind,
         String adminKey,
         String tokenSecret,
+        String jwksUrl,
+        String jwksIssuer,
         Boolean demo,
         String publicUrl,
         Integer streamBufferBytes,
@@ -26,6 +28,6 @@ record ConfigFile(
 
     static ConfigFile empty() {
         return new ConfigFile(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null);
+                null, null, null, null);
     }
 }

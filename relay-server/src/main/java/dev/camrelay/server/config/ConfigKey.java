@@ -11,6 +11,8 @@ public enum ConfigKey {
     BIND("bind", "0.0.0.0", "address to listen on"),
     ADMIN_KEY("adminKey", "random, printed", "bearer key of the admin API (at least 16 characters)"),
     TOKEN_SECRET("tokenSecret", "random per start", "HMAC key signing viewer tokens (at least 32 bytes)"),
+    JWKS_URL("jwksUrl", "none", "JWKS URL of an external token issuer, fetched and cached (with jwksIssuer)"),
+    JWKS_ISSUER("jwksIssuer", "none", "the 'iss' of tokens that are checked against jwksUrl"),
     DEMO("demo", "true", "the built-in demo camera 'demo' (false: off)"),
     PUBLIC_URL("publicUrl", "http://<host>:<httpPort>", "base URL in printed links, hlsUrl and whepUrl"),
     STREAM_BUFFER_BYTES("streamBufferBytes", "8388608", "ring size per stream in bytes (8 MiB; a power of two)"),

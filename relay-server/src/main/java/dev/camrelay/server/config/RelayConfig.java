@@ -13,6 +13,8 @@ import java.util.List;
  * @param adminKey             bearer key of the admin API
  * @param adminKeyGenerated    true when {@code adminKey} was generated because none was configured
  * @param tokenSecret          HMAC key for viewer tokens; empty: a random one per start
+ * @param jwksUrl              JWKS URL of an external token issuer; empty: none
+ * @param jwksIssuer           the {@code iss} of that issuer's tokens; empty exactly when {@code jwksUrl} is
  * @param demo                 run the built-in demo camera
  * @param publicUrl            base URL for links; empty: derived from the host and the bound HTTP port
  * @param streamBufferBytes    ring size per stream, a power of two
@@ -32,6 +34,8 @@ public record RelayConfig(
         String adminKey,
         boolean adminKeyGenerated,
         String tokenSecret,
+        String jwksUrl,
+        String jwksIssuer,
         boolean demo,
         String publicUrl,
         int streamBufferBytes,
@@ -56,6 +60,7 @@ public record RelayConfig(
     public String toString() {
         return "RelayConfig[httpPort=" + httpPort + ", rtspPort=" + rtspPort + ", webrtcPort=" + webrtcPort
                 + ", bind=" + bind + ", adminKey=***, tokenSecret=" + (tokenSecret.isEmpty() ? "(random)" : "***")
+                + ", jwksUrl=" + jwksUrl + ", jwksIssuer=" + jwksIssuer
                 + ", demo=" + demo + ", publicUrl=" + publicUrl + ", streamBufferBytes=" + streamBufferBytes
                 + ", maxSessionsPerCamera=" + maxSessionsPerCamera + ", maxCameras=" + maxCameras
                 + ", sessionTtlSeconds=" + sessionTtlSeconds + ", maxSessionTtlSeconds=" + maxSessionTtlSeconds

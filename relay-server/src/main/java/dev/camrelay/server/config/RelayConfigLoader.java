@@ -74,6 +74,8 @@ public final class RelayConfigLoader {
                 adminKey,
                 generated,
                 s.string(ConfigKey.TOKEN_SECRET, yaml.tokenSecret(), ""),
+                s.string(ConfigKey.JWKS_URL, yaml.jwksUrl(), ""),
+                s.string(ConfigKey.JWKS_ISSUER, yaml.jwksIssuer(), ""),
                 s.bool(ConfigKey.DEMO, yaml.demo(), true),
                 s.string(ConfigKey.PUBLIC_URL, yaml.publicUrl(), ""),
                 s.integer(ConfigKey.STREAM_BUFFER_BYTES, yaml.streamBufferBytes(), 8 << 20),

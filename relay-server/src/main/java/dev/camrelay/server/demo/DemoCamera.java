@@ -66,10 +66,14 @@ public final class DemoCamera implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         running = false;
         LockSupport.unpark(writer);
-        writer.join(STOP_TIMEOUT_MILLIS);
+        try {
+            writer.join(STOP_TIMEOUT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (writer.isAlive()) {
             LOG.warn("demo camera writer did not stop within {} ms", STOP_TIMEOUT_MILLIS);
         }

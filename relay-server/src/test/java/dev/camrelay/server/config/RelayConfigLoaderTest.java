@@ -155,4 +155,15 @@ class RelayConfigLoaderTest {
 
         assertThat(c.toString()).doesNotContain("admin-key-0123456789", "0123456789abcdef0123456789abcdef");
     }
+
+    @Test
+    void anExternalIssuerNeedsBothItsJwksUrlAndItsName() throws Exception {
+        assertThatThrownBy(() -> RelayConfigLoader.load(null, Map.of("RELAY_JWKS_URL", "https://idp.example/jwks")))
+                .hasMessageContaining("jwksIssuer (RELAY_JWKS_ISSUER)");
+        assertThatThrownBy(() -> RelayConfigLoader.load(null, Map.of("RELAY_JWKS_URL", "ftp://idp.example/jwks",
+                "RELAY_JWKS_ISSUER", "https://idp.example"))).hasMessageContaining("jwksUrl (RELAY_JWKS_URL)");
+        RelayConfig c = RelayConfigLoader.load(null, Map.of("RELAY_JWKS_URL", "https://idp.example/jwks",
+                "RELAY_JWKS_ISSUER", "https://idp.example"));
+        assertThat(c.jwksIssuer()).isEqualTo("https://idp.example");
+    }
 }
