@@ -29,6 +29,7 @@ public final class SessionRegistry {
     public static final Duration ENDED_RETENTION = Duration.ofMinutes(5);
 
     private final ConcurrentHashMap<SessionId, ViewerSession> sessions = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ViewerSession> byJti = new ConcurrentHashMap<>();
     private final List<Consumer<ViewerSession>> endListeners = new CopyOnWriteArrayList<>();
     private final StreamDirectory directory;
     private final IsolationAlarm alarm;
@@ -67,8 +68,16 @@ public final class SessionRegistry {
         } while (sessions.containsKey(id)); // 2^-128 per draw; checked anyway (isolation.md #6: collisions rejected)
         ViewerSession session = new ViewerSession(id, cameraId, viewer, protocol, jti, now, now.plus(ttl), epoch,
                 directory, alarm, clock);
+        if (byJti.putIfAbsent(jti, session) != null) {
+            throw new IllegalArgumentException("a session for token id " + jti + " exists already");
+        }
         sessions.put(id, session);
         return session;
+    }
+
+    /** The session a token was issued with (its {@code jti}), while it is listed. */
+    public Optional<ViewerSession> findByJti(String jti) {
+        return jti == null ? Optional.empty() : Optional.ofNullable(byJti.get(jti));
     }
 
     public Optional<ViewerSession> find(SessionId id) {
@@ -113,7 +122,7 @@ public final class SessionRegistry {
     }
 
     /**
-     * Ends every session past its expiry and forgets those ended more than {@link #ENDED_RETENTION} ago. The relay's
+     * Ends every session past its expiry and forgets ended ones once their expiry is {@link #ENDED_RETENTION} past. The relay's
      * sweeper calls this every 500 ms, which bounds how long an expired session's readers stay open.
      */
     public int expireDue() {
@@ -125,6 +134,7 @@ public final class SessionRegistry {
             }
             if (s.ended().isPresent() && now.isAfter(s.expiresAt().plus(ENDED_RETENTION))) {
                 sessions.remove(s.id(), s);
+                byJti.remove(s.jti(), s);
             }
         }
         return n;

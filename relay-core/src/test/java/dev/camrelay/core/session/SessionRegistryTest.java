@@ -192,4 +192,14 @@ class SessionRegistryTest {
     void aSessionOfACameraThatIsNotLiveGetsNoReader() throws Exception {
         assertThat(create("cam-idle").openReader(0)).isEmpty();
     }
+
+    @Test
+    void aSessionIsFoundByItsTokensIdAndATokenIdBindsOneSessionOnly() throws Exception {
+        ViewerSession s = sessions.create("cam-a", Protocol.HLS, "v", Duration.ofMinutes(1), "jti-x", 0);
+
+        assertThat(sessions.findByJti("jti-x")).contains(s);
+        assertThat(sessions.findByJti("jti-y")).isEmpty();
+        assertThatThrownBy(() -> sessions.create("cam-b", Protocol.HLS, "v", Duration.ofMinutes(1), "jti-x", 0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }
