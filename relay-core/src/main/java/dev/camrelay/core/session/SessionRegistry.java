@@ -122,7 +122,8 @@ public final class SessionRegistry {
     }
 
     /**
-     * Ends every session past its expiry and forgets ended ones once their expiry is {@link #ENDED_RETENTION} past. The relay's
+     * Ends every session past its expiry, and forgets an ended one once its expiry is {@link #ENDED_RETENTION}
+     * past.
      * sweeper calls this every 500 ms, which bounds how long an expired session's readers stay open.
      */
     public int expireDue() {
