@@ -123,7 +123,8 @@ public final class SessionRegistry {
 
     /**
      * Ends every session past its expiry, and forgets an ended one once its expiry is {@link #ENDED_RETENTION}
-     * past. The relay's sweeper calls this every 500 ms, which bounds how long an expired session's readers stay open.
+     * past. The relay's sweeper calls this every 500 ms, which bounds how long an expired session's readers stay
+     * open.
      */
     public int expireDue() {
         Instant now = clock.instant();
