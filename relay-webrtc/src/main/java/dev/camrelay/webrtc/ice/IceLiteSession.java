@@ -1,0 +1,106 @@
+package dev.camrelay.webrtc.ice;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+
+import dev.camrelay.webrtc.stun.StunIntegrity;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import javax.crypto.Mac;
+
+/**
+ * ICE state of one viewer session on a lite agent (RFC 8445 §6.1.1, Appendix A): its credentials, the nominated
+ * remote address and consent freshness (RFC 7675).
+ *
+ * <p>Created on the control plane; once handed to {@link IceLiteAgent#register} it is confined to the agent's I/O
+ * thread. {@link #isConsentExpired} and the getters are for that thread too.
+ */
+public final class IceLiteSession {
+
+    /** Consent expires 30 s after the last valid check (RFC 7675 §5.1). */
+    public static final long CONSENT_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+    private final IceCredentials local;
+    private final String remoteUfrag;
+    private final byte[] expectedUsername;
+    private final Mac hmac;
+    private long lastValidCheckNanos;
+    private InetSocketAddress nominatedAddress;
+    private long validChecks;
+    private boolean revoked;
+
+    /**
+     * @param local       our ufrag/pwd, as put in the SDP answer
+     * @param remoteUfrag the browser's ufrag from the offer
+     * @param nowNanos    creation time: with no valid check within the consent timeout the session is dead
+     */
+    public IceLiteSession(IceCredentials local, String remoteUfrag, long nowNanos) {
+        this.local = Objects.requireNonNull(local, "local");
+        this.remoteUfrag = Objects.requireNonNull(remoteUfrag, "remoteUfrag");
+        // A check from the browser carries USERNAME "ourUfrag:theirUfrag" (RFC 8445 §7.2.2).
+        this.expectedUsername = (local.ufrag() + ":" + remoteUfrag).getBytes(US_ASCII);
+        this.hmac = StunIntegrity.newHmacSha1(local.pwd().getBytes(US_ASCII));
+        this.lastValidCheckNanos = nowNanos;
+    }
+
+    public IceCredentials localCredentials() {
+        return local;
+    }
+
+    public String remoteUfrag() {
+        return remoteUfrag;
+    }
+
+    byte[] expectedUsername() {
+        return expectedUsername;
+    }
+
+    Mac hmac() {
+        return hmac;
+    }
+
+    void onValidCheck(InetSocketAddress from, boolean useCandidate, long nowNanos) {
+        lastValidCheckNanos = nowNanos;
+        validChecks++;
+        if (useCandidate) {
+            // The latest nomination wins, so a NAT rebinding moves the media (RFC 8445 §7.3.1.5).
+            nominatedAddress = from;
+        }
+    }
+
+    void revoke() {
+        revoked = true;
+    }
+
+    /** Where media goes: the address of the latest nominating check, or null before nomination. */
+    public InetSocketAddress nominatedAddress() {
+        return nominatedAddress;
+    }
+
+    public boolean isNominated() {
+        return nominatedAddress != null;
+    }
+
+    public long validChecks() {
+        return validChecks;
+    }
+
+    public long lastValidCheckNanos() {
+        return lastValidCheckNanos;
+    }
+
+    /** True once 30 s passed without a valid check, or after the session was unregistered (RFC 7675 §5.2). */
+    public boolean isConsentExpired(long nowNanos) {
+        return revoked || nowNanos - lastValidCheckNanos >= CONSENT_TIMEOUT_NANOS;
+    }
+
+    /** Media may be sent: nominated and consent fresh. */
+    public boolean maySend(long nowNanos) {
+        return nominatedAddress != null && !isConsentExpired(nowNanos);
+    }
+
+    @Override
+    public String toString() {
+        return "IceLiteSession[" + local.ufrag() + ":" + remoteUfrag + ", nominated=" + nominatedAddress + "]";
+    }
+}
