@@ -139,8 +139,10 @@ public final class H264Packetizer {
      * @param epoch    the stream epoch the frame belongs to
      * @param nowNanos monotonic time, to rebase the RTP clock at an epoch change
      * @return {@link #READY} or a negative skip status
+     * @throws IndexOutOfBoundsException if the range is not inside {@code buffer} (caller's bug)
      */
     public int beginAccessUnit(DirectBuffer buffer, int offset, int length, long pts, long epoch, long nowNanos) {
+        buffer.boundsCheck(offset, length);
         nalOffset = -1;
         au = buffer;
         auEnd = offset + length;

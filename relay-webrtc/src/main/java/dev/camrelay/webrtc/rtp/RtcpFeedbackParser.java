@@ -32,8 +32,10 @@ public final class RtcpFeedbackParser {
     /**
      * @return the number of feedback items reported, or {@link #MALFORMED}; items before the malformed part are
      *         still reported
+     * @throws IndexOutOfBoundsException if the range is not inside {@code buffer} (caller's bug)
      */
     public static int parse(DirectBuffer buffer, int offset, int length, RtcpFeedbackHandler handler) {
+        buffer.boundsCheck(offset, length);
         int end = offset + length;
         int position = offset;
         int items = 0;

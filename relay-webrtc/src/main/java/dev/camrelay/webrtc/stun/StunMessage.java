@@ -80,8 +80,10 @@ public final class StunMessage {
      * Points this flyweight at a datagram and validates it.
      *
      * @return {@link #OK} or a negative status
+     * @throws IndexOutOfBoundsException if the range is not inside {@code buffer} (caller's bug, not peer input)
      */
     public int wrap(DirectBuffer buffer, int offset, int length) {
+        buffer.boundsCheck(offset, length);
         this.buffer = buffer;
         this.offset = offset;
         this.length = length;

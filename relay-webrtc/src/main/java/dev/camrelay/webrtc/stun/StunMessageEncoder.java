@@ -39,6 +39,7 @@ public final class StunMessageEncoder {
     public static final int MIN_CAPACITY = 256;
 
     private final CRC32 crc = new CRC32();
+    private final byte[] integrityScratch = new byte[MESSAGE_INTEGRITY_LENGTH];
     private MutableDirectBuffer buffer;
     private int offset;
     private int limit;
@@ -129,9 +130,8 @@ public final class StunMessageEncoder {
             StunIntegrity.hmacSha1(keyedHmacSha1, buffer, offset, attributeOffset, array,
                     (int) buffer.wrapAdjustment() + valueOffset);
         } else {
-            byte[] scratch = new byte[MESSAGE_INTEGRITY_LENGTH];
-            StunIntegrity.hmacSha1(keyedHmacSha1, buffer, offset, attributeOffset, scratch, 0);
-            buffer.putBytes(valueOffset, scratch);
+            StunIntegrity.hmacSha1(keyedHmacSha1, buffer, offset, attributeOffset, integrityScratch, 0);
+            buffer.putBytes(valueOffset, integrityScratch);
         }
         return this;
     }

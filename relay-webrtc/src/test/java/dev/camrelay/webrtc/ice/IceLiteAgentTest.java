@@ -131,6 +131,26 @@ class IceLiteAgentTest {
     }
 
     @Test
+    void indicationsAndResponsesAreIgnoredAndCounted() {
+        UnsafeBuffer msg = new UnsafeBuffer(new byte[256]);
+        for (int type : new int[] {StunDescriptor.BINDING_INDICATION, StunDescriptor.BINDING_SUCCESS_RESPONSE}) {
+            int length = new StunMessageEncoder().wrap(msg, 0, type, new UnsafeBuffer(new byte[12]), 0)
+                    .addFingerprint().length();
+
+            assertThat(agent.onStunPacket(msg, 0, length, BROWSER, T0, out, 0)).isEqualTo(IceLiteAgent.IGNORED);
+        }
+        assertThat(agent.ignored()).isEqualTo(2);
+    }
+
+    @Test
+    void nonStunBytesAreDroppedAsMalformed() {
+        byte[] dtls = {22, (byte) 0xfe, (byte) 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+
+        assertThat(send(dtls, BROWSER, T0)).isEqualTo(IceLiteAgent.MALFORMED);
+        assertThat(agent.malformedDrops()).isEqualTo(1);
+    }
+
+    @Test
     void corruptedFingerprintIsDroppedAndCounted() {
         byte[] bytes = check(local.ufrag() + ":" + BROWSER_UFRAG, local.pwd(), true, true);
         bytes[bytes.length - 1] ^= 0x55;

@@ -67,6 +67,22 @@ class H264PacketizerTest {
     }
 
     @Test
+    void parameterSetsTooLargeToAggregateGoAsSingleNalPackets() {
+        byte[] bigSps = nal(0x67, 400, 7);
+        byte[] bigPps = nal(0x68, 400, 8);
+        H264Packetizer small = new H264Packetizer(SSRC, PT, 0, 0, 600);
+        byte[] idr = nal(0x65, 100, 9);
+        byte[] au = avcc(bigSps, bigPps, idr);
+        small.beginAccessUnit(new UnsafeBuffer(au), 0, au.length, 0, 1, 0);
+        for (int len; (len = small.nextPacket(out, 0)) > 0; ) {
+            receiver.accept(Arrays.copyOf(out.byteArray(), len));
+        }
+
+        assertThat(receiver.frames.get(0).nals()).containsExactly(bigSps, bigPps, idr);
+        assertThat(receiver.frames.get(0).packetTypes()).containsExactly(7, 8, 5);
+    }
+
+    @Test
     void idrBeforeAnyParameterSetIsSkipped() {
         assertThat(begin(avcc(nal(0x65, 100, 1)), 0, 1, 0)).isEqualTo(H264Packetizer.NO_PARAMETER_SETS);
     }

@@ -173,6 +173,41 @@ class WhepSdpTest {
     }
 
     @Test
+    void extraVideoAndDataChannelSectionsAreRejectedWithPortZero() {
+        String withExtras = offerText.replace("a=group:BUNDLE 0 1", "a=group:BUNDLE 0 1 2 3")
+                + offerText.substring(offerText.indexOf("m=video")).replace("a=mid:1", "a=mid:2")
+                + "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\nc=IN IP4 0.0.0.0\r\na=mid:3\r\n"
+                + "a=sctp-port:5000\r\n";
+
+        WhepAnswer answer = answer(withExtras, stream(HIGH_SPS, "High", Codec.OPUS));
+
+        assertThat(answer.sdp()).contains("a=group:BUNDLE 0 1\r\n")
+                .contains("m=video 0 UDP/TLS/RTP/SAVPF 96\r\n")
+                .contains("m=application 0 UDP/DTLS/SCTP webrtc-datachannel\r\n");
+        assertThat(answer.sdp().lines().filter(l -> l.startsWith("m=")).count()).isEqualTo(4);
+    }
+
+    @Test
+    void sessionLevelCredentialsAreUsedWhenSectionsHaveNone() {
+        String sessionLevel = offerText.replaceAll("a=ice-ufrag:[^\r]*\r\n", "")
+                .replaceAll("a=ice-pwd:[^\r]*\r\n", "")
+                .replace("a=msid-semantic: WMS\r\n",
+                        "a=msid-semantic: WMS\r\na=ice-ufrag:S3ss\r\na=ice-pwd:abcdefghijklmnopqrstuvwx\r\n");
+
+        SdpOffer offer = SdpOfferParser.parse(sessionLevel).offer();
+
+        assertThat(offer.iceUfrag()).isEqualTo("S3ss");
+        assertThat(offer.icePwd()).isEqualTo("abcdefghijklmnopqrstuvwx");
+    }
+
+    @Test
+    void audioOnlyOfferIsRejected() {
+        String audioOnly = offerText.substring(0, offerText.indexOf("m=video"));
+
+        assertThat(SdpOfferParser.parse(audioOnly).rejection()).contains("H.264");
+    }
+
+    @Test
     void h265CameraCannotBeAnswered() {
         StreamFormat h265 = new StreamFormat(List.of(
                 TrackFormat.video(0, Codec.H265, "Main", "", 1920, 1080, 25, List.of())));
