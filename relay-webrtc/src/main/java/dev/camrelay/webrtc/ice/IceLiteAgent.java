@@ -6,12 +6,11 @@ import static dev.camrelay.webrtc.stun.StunDescriptor.BINDING_SUCCESS_RESPONSE;
 import static dev.camrelay.webrtc.stun.StunDescriptor.ERROR_BAD_REQUEST;
 import static dev.camrelay.webrtc.stun.StunDescriptor.ERROR_ROLE_CONFLICT;
 import static dev.camrelay.webrtc.stun.StunDescriptor.ERROR_UNAUTHENTICATED;
+import static dev.camrelay.webrtc.stun.StunDescriptor.ERROR_UNKNOWN_ATTRIBUTE;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 
 import dev.camrelay.webrtc.stun.StunMessage;
 import dev.camrelay.webrtc.stun.StunMessageEncoder;
-import java.net.Inet4Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -31,7 +30,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * sends checks and is always controlled. Each Binding request is routed by the local ufrag at the front of its
  * USERNAME (§7.2.2), authenticated with that session's password (RFC 8489 §9.1.3) and answered with
  * XOR-MAPPED-ADDRESS, MESSAGE-INTEGRITY and FINGERPRINT. USE-CANDIDATE nominates the sender's address; a valid check
- * refreshes consent (RFC 7675).
+ * refreshes consent (RFC 7675). Errors follow RFC 8489 §9.1.3 and RFC 8445 §7.3.1.1: 400 for missing attributes,
+ * 401 for bad integrity, 420 for unknown comprehension-required attributes, 487 for a peer that is controlled too.
+ * Repeated checks from the same address allocate nothing.
  *
  * <p>Outcomes of {@link #onStunPacket}: a positive value is a response to send back to the sender; zero or a
  * negative value means nothing is sent, and each such drop is counted.
@@ -47,6 +48,7 @@ public final class IceLiteAgent {
 
     private static final byte[] REASON_BAD_REQUEST = "Bad Request".getBytes(US_ASCII);
     private static final byte[] REASON_UNAUTHENTICATED = "Unauthenticated".getBytes(US_ASCII);
+    private static final byte[] REASON_UNKNOWN_ATTRIBUTE = "Unknown Attribute".getBytes(US_ASCII);
     private static final byte[] REASON_ROLE_CONFLICT = "Role Conflict".getBytes(US_ASCII);
 
     private final Long2ObjectHashMap<IceLiteSession> sessionsByUfrag = new Long2ObjectHashMap<>();
@@ -151,6 +153,13 @@ public final class IceLiteAgent {
             unauthenticated++;
             return error(ERROR_UNAUTHENTICATED, REASON_UNAUTHENTICATED, null, out, outOffset);
         }
+        if (request.unknownComprehensionRequired() > 0) {
+            badRequests++;
+            encoder.wrap(out, outOffset, BINDING_ERROR_RESPONSE, request.buffer(), request.transactionIdOffset())
+                    .addErrorCode(ERROR_UNKNOWN_ATTRIBUTE, REASON_UNKNOWN_ATTRIBUTE).addUnknownAttributes(request)
+                    .addMessageIntegrity(session.hmac()).addFingerprint();
+            return encoder.length();
+        }
         if (!request.hasPriority() || (request.iceControlling() == request.iceControlled())) {
             // RFC 8445 §7.1.1-7.1.3: PRIORITY and exactly one role attribute are mandatory in a check.
             badRequests++;
@@ -182,10 +191,8 @@ public final class IceLiteAgent {
 
     private int success(IceLiteSession session, InetSocketAddress sender, MutableDirectBuffer out, int outOffset) {
         encoder.wrap(out, outOffset, BINDING_SUCCESS_RESPONSE, request.buffer(), request.transactionIdOffset());
-        // InetAddress.getAddress() copies 4 or 16 bytes: checks come about once a second per session, not per packet.
-        InetAddress address = sender.getAddress();
-        byte[] raw = address.getAddress();
-        if (address instanceof Inet4Address) {
+        byte[] raw = session.rawAddressOf(sender);
+        if (raw.length == 4) {
             addressView.wrap(raw);
             encoder.addXorMappedAddressIpv4(addressView.getInt(0, ByteOrder.BIG_ENDIAN), sender.getPort());
         } else {

@@ -6,7 +6,7 @@ import dev.camrelay.webrtc.stun.StunIntegrity;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import javax.crypto.Mac;
+import org.bouncycastle.crypto.macs.HMac;
 
 /**
  * ICE state of one viewer session on a lite agent (RFC 8445 §6.1.1, Appendix A): its credentials, the nominated
@@ -23,10 +23,12 @@ public final class IceLiteSession {
     private final IceCredentials local;
     private final String remoteUfrag;
     private final byte[] expectedUsername;
-    private final Mac hmac;
+    private final HMac hmac;
     private long lastValidCheckNanos;
     private InetSocketAddress nominatedAddress;
     private long validChecks;
+    private InetSocketAddress cachedSender;
+    private byte[] cachedRawAddress;
     private boolean revoked;
 
     /**
@@ -55,7 +57,7 @@ public final class IceLiteSession {
         return expectedUsername;
     }
 
-    Mac hmac() {
+    HMac hmac() {
         return hmac;
     }
 
@@ -66,6 +68,18 @@ public final class IceLiteSession {
             // The latest nomination wins, so a NAT rebinding moves the media (RFC 8445 §7.3.1.5).
             nominatedAddress = from;
         }
+    }
+
+    /**
+     * The sender's address bytes for XOR-MAPPED-ADDRESS. {@code InetAddress.getAddress()} copies, so the bytes of the
+     * last sender are kept: consent checks repeat from the same address, and then nothing is allocated.
+     */
+    byte[] rawAddressOf(InetSocketAddress sender) {
+        if (!sender.equals(cachedSender)) {
+            cachedRawAddress = sender.getAddress().getAddress();
+            cachedSender = sender;
+        }
+        return cachedRawAddress;
     }
 
     void revoke() {

@@ -6,19 +6,20 @@ import static dev.camrelay.webrtc.stun.StunDescriptor.HEADER_LENGTH;
 import static dev.camrelay.webrtc.stun.StunDescriptor.LENGTH_OFFSET;
 import static dev.camrelay.webrtc.stun.StunDescriptor.MESSAGE_INTEGRITY_LENGTH;
 
-import java.security.GeneralSecurityException;
 import java.util.zip.CRC32;
-import javax.crypto.Mac;
-import javax.crypto.ShortBufferException;
-import javax.crypto.spec.SecretKeySpec;
 import org.agrona.DirectBuffer;
+import org.bouncycastle.crypto.digests.SHA1Digest;
+import org.bouncycastle.crypto.macs.HMac;
+import org.bouncycastle.crypto.params.KeyParameter;
 
 /**
  * MESSAGE-INTEGRITY (HMAC-SHA1, RFC 8489 §14.5) and FINGERPRINT (CRC-32, §14.7) over a message in a buffer.
  *
- * <p>The {@link Mac} and {@link CRC32} passed in belong to the caller's thread; a {@code Mac} keyed once per ICE
- * session (short-term credential: the key is the ice-pwd, §9.1.1) is reused for every check. Heap buffers are fed
- * as array ranges; other buffers byte by byte, which is slower but allocation-free and STUN messages are small.
+ * <p>The {@link HMac} and {@link CRC32} passed in belong to the caller's thread; an {@code HMac} keyed once per ICE
+ * session (short-term credential: the key is the ice-pwd, §9.1.1) is reused for every check. BouncyCastle's
+ * lightweight {@code HMac} is used rather than {@code javax.crypto.Mac} because its {@code doFinal} writes into the
+ * caller's array without allocating. Heap buffers are fed as array ranges; other buffers byte by byte, which is slower
+ * but allocation-free, and STUN messages are small.
  */
 public final class StunIntegrity {
 
@@ -26,14 +27,10 @@ public final class StunIntegrity {
     }
 
     /** A new HMAC-SHA1 keyed with a short-term credential password (already SASLprep-ed; ICE passwords are ASCII). */
-    public static Mac newHmacSha1(byte[] key) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA1");
-            mac.init(new SecretKeySpec(key, "HmacSHA1"));
-            return mac;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA1 is mandatory in every JDK", e);
-        }
+    public static HMac newHmacSha1(byte[] key) {
+        HMac mac = new HMac(new SHA1Digest());
+        mac.init(new KeyParameter(key));
+        return mac;
     }
 
     /**
@@ -41,7 +38,7 @@ public final class StunIntegrity {
      * attribute header is at {@code integrityAttributeOffset}. As §14.5 requires, the HMAC covers the message up to
      * that attribute with the header's length field set as if the message ended right after MESSAGE-INTEGRITY.
      */
-    public static void hmacSha1(Mac mac, DirectBuffer buffer, int messageOffset, int integrityAttributeOffset,
+    public static void hmacSha1(HMac mac, DirectBuffer buffer, int messageOffset, int integrityAttributeOffset,
                                 byte[] out, int outOffset) {
         int adjustedLength = integrityAttributeOffset - messageOffset - HEADER_LENGTH
                 + ATTRIBUTE_HEADER_LENGTH + MESSAGE_INTEGRITY_LENGTH;
@@ -51,11 +48,7 @@ public final class StunIntegrity {
         mac.update((byte) adjustedLength);
         int afterLength = messageOffset + LENGTH_OFFSET + 2;
         update(mac, buffer, afterLength, integrityAttributeOffset - afterLength);
-        try {
-            mac.doFinal(out, outOffset);
-        } catch (ShortBufferException e) {
-            throw new IllegalArgumentException("output too short for HMAC-SHA1", e);
-        }
+        mac.doFinal(out, outOffset);
     }
 
     /**
@@ -76,7 +69,7 @@ public final class StunIntegrity {
         return (int) crc.getValue() ^ FINGERPRINT_XOR;
     }
 
-    private static void update(Mac mac, DirectBuffer buffer, int offset, int length) {
+    private static void update(HMac mac, DirectBuffer buffer, int offset, int length) {
         byte[] array = buffer.byteArray();
         if (array != null) {
             mac.update(array, (int) buffer.wrapAdjustment() + offset, length);

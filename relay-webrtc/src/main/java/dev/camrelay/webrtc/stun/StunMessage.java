@@ -28,8 +28,8 @@ import static java.nio.ByteOrder.BIG_ENDIAN;
 
 import java.security.MessageDigest;
 import java.util.zip.CRC32;
-import javax.crypto.Mac;
 import org.agrona.DirectBuffer;
+import org.bouncycastle.crypto.macs.HMac;
 
 /**
  * Flyweight reader of one STUN message in a buffer (RFC 8489 §5, §14): validates the framing and indexes the
@@ -54,6 +54,9 @@ public final class StunMessage {
     /** Larger than {@link StunDescriptor#MAX_MESSAGE_LENGTH}. */
     public static final int TOO_LONG = -6;
 
+    /** Unknown comprehension-required types remembered for UNKNOWN-ATTRIBUTES (RFC 8489 §14.9). */
+    public static final int MAX_UNKNOWN_ATTRIBUTES = 8;
+
     private static final int ABSENT = -1;
 
     private final CRC32 crc = new CRC32();
@@ -75,6 +78,7 @@ public final class StunMessage {
     private boolean iceControlled;
     private long tieBreaker;
     private int unknownComprehensionRequired;
+    private final int[] unknownTypes = new int[MAX_UNKNOWN_ATTRIBUTES];
 
     /**
      * Points this flyweight at a datagram and validates it.
@@ -196,8 +200,8 @@ public final class StunMessage {
                 xorMappedAddressLength = valueLength;
             }
             default -> {
-                if (type < COMPREHENSION_OPTIONAL_MIN) {
-                    unknownComprehensionRequired++;
+                if (type < COMPREHENSION_OPTIONAL_MIN && unknownComprehensionRequired < MAX_UNKNOWN_ATTRIBUTES) {
+                    unknownTypes[unknownComprehensionRequired++] = type;
                 }
             }
         }
@@ -314,9 +318,14 @@ public final class StunMessage {
         return tieBreaker;
     }
 
-    /** Unknown attributes below 0x8000; a strict server would answer 420 (RFC 8489 §14). */
+    /** Count of unknown attributes below 0x8000 (at most {@link #MAX_UNKNOWN_ATTRIBUTES}): answer 420 (§14). */
     public int unknownComprehensionRequired() {
         return unknownComprehensionRequired;
+    }
+
+    /** The i-th unknown comprehension-required attribute type. */
+    public int unknownComprehensionRequiredType(int index) {
+        return unknownTypes[index];
     }
 
     public boolean hasXorMappedAddress() {
@@ -333,11 +342,11 @@ public final class StunMessage {
     }
 
     /**
-     * Checks MESSAGE-INTEGRITY with a {@link Mac} keyed by the short-term password. Constant-time comparison.
+     * Checks MESSAGE-INTEGRITY with a {@link HMac} keyed by the short-term password. Constant-time comparison.
      *
      * @return false when the attribute is absent or wrong
      */
-    public boolean verifyMessageIntegrity(Mac keyedHmacSha1) {
+    public boolean verifyMessageIntegrity(HMac keyedHmacSha1) {
         if (integrityAttributeOffset == ABSENT) {
             return false;
         }

@@ -15,6 +15,7 @@ import static dev.camrelay.webrtc.stun.StunDescriptor.MESSAGE_INTEGRITY_LENGTH;
 import static dev.camrelay.webrtc.stun.StunDescriptor.TRANSACTION_ID_LENGTH;
 import static dev.camrelay.webrtc.stun.StunDescriptor.TRANSACTION_ID_OFFSET;
 import static dev.camrelay.webrtc.stun.StunDescriptor.TYPE_OFFSET;
+import static dev.camrelay.webrtc.stun.StunDescriptor.UNKNOWN_ATTRIBUTES;
 import static dev.camrelay.webrtc.stun.StunDescriptor.XOR_MAPPED_ADDRESS;
 import static dev.camrelay.webrtc.stun.StunDescriptor.XOR_MAPPED_ADDRESS_IPV4_LENGTH;
 import static dev.camrelay.webrtc.stun.StunDescriptor.XOR_MAPPED_ADDRESS_IPV6_LENGTH;
@@ -22,16 +23,16 @@ import static dev.camrelay.webrtc.stun.StunDescriptor.paddedLength;
 import static java.nio.ByteOrder.BIG_ENDIAN;
 
 import java.util.zip.CRC32;
-import javax.crypto.Mac;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.bouncycastle.crypto.macs.HMac;
 
 /**
  * Flyweight writer of one STUN message into a caller's buffer, attribute by attribute in call order; the header's
  * length field is kept current after every attribute, as MESSAGE-INTEGRITY and FINGERPRINT require (RFC 8489 §14.5,
  * §14.7). Call {@link #addMessageIntegrity} and then {@link #addFingerprint} last.
  *
- * <p>Single-threaded: one instance per I/O thread. Allocation-free except inside the JDK's {@code Mac}.
+ * <p>Single-threaded: one instance per I/O thread. Allocation-free.
  */
 public final class StunMessageEncoder {
 
@@ -119,8 +120,18 @@ public final class StunMessageEncoder {
         return finishAttribute(valueOffset, valueLength);
     }
 
+    /** UNKNOWN-ATTRIBUTES (§14.9) listing the request's unknown comprehension-required attribute types. */
+    public StunMessageEncoder addUnknownAttributes(StunMessage request) {
+        int count = request.unknownComprehensionRequired();
+        int valueOffset = putAttributeHeader(UNKNOWN_ATTRIBUTES, 2 * count);
+        for (int i = 0; i < count; i++) {
+            buffer.putShort(valueOffset + 2 * i, (short) request.unknownComprehensionRequiredType(i), BIG_ENDIAN);
+        }
+        return finishAttribute(valueOffset, 2 * count);
+    }
+
     /** MESSAGE-INTEGRITY over everything written so far (§14.5). */
-    public StunMessageEncoder addMessageIntegrity(Mac keyedHmacSha1) {
+    public StunMessageEncoder addMessageIntegrity(HMac keyedHmacSha1) {
         int attributeOffset = position;
         int valueOffset = putAttributeHeader(MESSAGE_INTEGRITY, MESSAGE_INTEGRITY_LENGTH);
         position = valueOffset + MESSAGE_INTEGRITY_LENGTH;

@@ -11,8 +11,8 @@ import java.net.InetSocketAddress;
 import java.nio.ByteOrder;
 import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
-import javax.crypto.Mac;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.bouncycastle.crypto.macs.HMac;
 import org.junit.jupiter.api.Test;
 
 class IceLiteAgentTest {
@@ -116,6 +116,43 @@ class IceLiteAgentTest {
         assertThat(errorCode(response)).isEqualTo(487);
         assertThat(response.verifyMessageIntegrity(hmac(local.pwd()))).isTrue();
         assertThat(session.isNominated()).isFalse();
+    }
+
+    @Test
+    void unknownComprehensionRequiredAttributeGets420ListingIt() {
+        byte[] txId = new byte[12];
+        UnsafeBuffer req = new UnsafeBuffer(new byte[256]);
+        int reqLength = new StunMessageEncoder()
+                .wrap(req, 0, StunDescriptor.BINDING_REQUEST, new UnsafeBuffer(txId), 0)
+                .addAttribute(StunDescriptor.USERNAME, (local.ufrag() + ":" + BROWSER_UFRAG).getBytes(US_ASCII))
+                .addAttribute(0x7777, new byte[] {1, 2})
+                .addMessageIntegrity(hmac(local.pwd())).addFingerprint().length();
+
+        int length = agent.onStunPacket(req, 0, reqLength, BROWSER, T0, out, 0);
+
+        response.wrap(out, 0, length);
+        assertThat(errorCode(response)).isEqualTo(420);
+        assertThat(out.getShort(length - 8 - 24 - 8 + 4, ByteOrder.BIG_ENDIAN) & 0xFFFF).isEqualTo(0x7777);
+        assertThat(session.isNominated()).isFalse();
+    }
+
+    @Test
+    void repeatedChecksFromOneAddressAllocateNothing() {
+        byte[] bytes = check(local.ufrag() + ":" + BROWSER_UFRAG, local.pwd(), true, true);
+        UnsafeBuffer in = new UnsafeBuffer(bytes);
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        for (int round = 0; round < 2; round++) {
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 20_000; i++) {
+                agent.onStunPacket(in, 0, bytes.length, BROWSER, T0 + i, out, 0);
+            }
+            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            if (round == 1) {
+                assertThat(allocated).as("bytes allocated by 20,000 checks").isLessThan(1024);
+            }
+        }
+        assertThat(agent.successes()).isEqualTo(40_000);
     }
 
     @Test
@@ -241,7 +278,7 @@ class IceLiteAgentTest {
         return bytes;
     }
 
-    private static Mac hmac(String pwd) {
+    private static HMac hmac(String pwd) {
         return StunIntegrity.newHmacSha1(pwd.getBytes(US_ASCII));
     }
 

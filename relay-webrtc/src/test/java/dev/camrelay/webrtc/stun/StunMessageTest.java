@@ -12,13 +12,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.Random;
-import javax.crypto.Mac;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.bouncycastle.crypto.macs.HMac;
 import org.junit.jupiter.api.Test;
 
 class StunMessageTest {
 
-    private final Mac hmac = StunIntegrity.newHmacSha1(PASSWORD.getBytes(UTF_8));
+    private final HMac hmac = StunIntegrity.newHmacSha1(PASSWORD.getBytes(UTF_8));
     private final StunMessage message = new StunMessage();
 
     @Test
