@@ -12,8 +12,9 @@ import org.bouncycastle.crypto.macs.HMac;
  * ICE state of one viewer session on a lite agent (RFC 8445 §6.1.1, Appendix A): its credentials, the nominated
  * remote address and consent freshness (RFC 7675).
  *
- * <p>Created on the control plane; once handed to {@link IceLiteAgent#register} it is confined to the agent's I/O
- * thread. {@link #isConsentExpired} and the getters are for that thread too.
+ * <p>Created on the control plane; once handed to {@link IceLiteAgent#register} only the agent's I/O thread writes it.
+ * {@link #nominatedAddress}, {@link #isConsentExpired} and {@link #maySend} may be read from any thread (the media
+ * sender, the DTLS thread): the fields behind them are volatile, written once per valid check.
  */
 public final class IceLiteSession {
 
@@ -24,12 +25,12 @@ public final class IceLiteSession {
     private final String remoteUfrag;
     private final byte[] expectedUsername;
     private final HMac hmac;
-    private long lastValidCheckNanos;
-    private InetSocketAddress nominatedAddress;
+    private volatile long lastValidCheckNanos;
+    private volatile InetSocketAddress nominatedAddress;
+    private volatile boolean revoked;
     private long validChecks;
     private InetSocketAddress cachedSender;
     private byte[] cachedRawAddress;
-    private boolean revoked;
 
     /**
      * @param local       our ufrag/pwd, as put in the SDP answer
