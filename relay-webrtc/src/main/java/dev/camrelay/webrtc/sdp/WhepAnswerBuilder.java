@@ -68,11 +68,12 @@ public final class WhepAnswerBuilder {
                 if (pt >= 0) {
                     videoMid = m.mid();
                     videoPt = pt;
-                    List<String> feedback = feedback(m, pt);
+                    twccId = m.extmaps().getOrDefault(TRANSPORT_CC_URI, 0);
+                    List<String> feedback = feedback(m, pt, twccId != 0);
                     nack = feedback.contains("nack");
                     pli = feedback.contains("nack pli");
                     fir = feedback.contains("ccm fir");
-                    twccId = feedback.contains("transport-cc") ? m.extmaps().getOrDefault(TRANSPORT_CC_URI, 0) : 0;
+                    twccId = feedback.contains("transport-cc") ? twccId : 0;
                     bundle.add(m.mid());
                     writeVideo(sections, m, pt, feedback, twccId, options);
                     continue;
@@ -123,9 +124,14 @@ public final class WhepAnswerBuilder {
         };
     }
 
-    private static List<String> feedback(SdpMedia m, int pt) {
+    /**
+     * Offered feedback the relay implements; transport-cc only with its header extension
+     * (draft-holmer-rmcat-transport-wide-cc-extensions-01).
+     */
+    private static List<String> feedback(SdpMedia m, int pt, boolean transportCcExtensionOffered) {
         List<String> offered = m.feedbackFor(pt);
-        return SUPPORTED_FEEDBACK.stream().filter(offered::contains).toList();
+        return SUPPORTED_FEEDBACK.stream().filter(offered::contains)
+                .filter(fb -> transportCcExtensionOffered || !fb.equals("transport-cc")).toList();
     }
 
     private static int audioPayloadType(SdpMedia m, Codec codec, int cameraClock) {

@@ -97,6 +97,16 @@ class WhepSdpTest {
     }
 
     @Test
+    void transportCcFeedbackNeedsItsHeaderExtension() {
+        String noExtension = offerText.replaceAll("a=extmap:3 [^\r]*\r\n", "");
+
+        WhepAnswer answer = answer(noExtension, stream(HIGH_SPS, "High", null));
+
+        assertThat(answer.transportCcExtensionId()).isZero();
+        assertThat(answer.sdp()).doesNotContain("transport-cc").contains("a=rtcp-fb:106 nack pli\r\n");
+    }
+
+    @Test
     void pcmaCameraAnswersWithStaticPayloadType8() {
         WhepAnswer answer = answer(offerText, stream(HIGH_SPS, "High", Codec.PCMA));
 
