@@ -13,10 +13,11 @@ import java.util.Optional;
 /**
  * Writes the WHEP answer for an accepted offer and a camera's stream format: session-level ICE-lite (RFC 8445 §6.1.1;
  * WHEP §4.5.3), DTLS server role {@code a=setup:passive} (RFC 5763 §5), the relay's fingerprint, host candidates for
- * every address on the one UDP port, rtcp-mux, max-bundle, sendonly sections, and only the feedback the relay
- * implements (nack, nack pli, ccm fir, transport-cc; protocols.md 5.6, 7.1, 7.3). Sections the relay cannot serve
- * (a second video, data channels, audio it does not have or cannot send such as AAC) are rejected with port 0 and
- * left out of the BUNDLE group (RFC 8843 §7.3.3). Control plane; stateless.
+ * every address on the one UDP port, rtcp-mux (never rtcp-mux-only, which RFC 8858 §4.3 forbids in answers), BUNDLE,
+ * sendonly sections, and only the feedback the relay implements (nack, nack pli, ccm fir, transport-cc;
+ * protocols.md 5.6, 7.1, 7.3). Sections the relay cannot serve (a second video, data channels, audio it does not
+ * have or cannot send such as AAC) are rejected with port 0 and left out of the BUNDLE group (RFC 8843 §7.3.3).
+ * Control plane; stateless.
  */
 public final class WhepAnswerBuilder {
 
@@ -62,7 +63,8 @@ public final class WhepAnswerBuilder {
         boolean fir = false;
         int twccId = 0;
         for (SdpMedia m : offer.media()) {
-            boolean usable = m.port() != 0 && m.direction() != SdpDirection.INACTIVE;
+            // RTP and RTCP share the one port, so a section without rtcp-mux cannot be served (RFC 8858 §4.3).
+            boolean usable = m.port() != 0 && m.direction() != SdpDirection.INACTIVE && m.rtcpMux();
             if (usable && videoMid == null && m.kind().equals("video")) {
                 int pt = H264Choice.choose(m, profileIdc);
                 if (pt >= 0) {
@@ -92,7 +94,7 @@ public final class WhepAnswerBuilder {
             writeRejected(sections, m);
         }
         if (videoMid == null) {
-            return new Result(null, "offer has no usable H.264 video section with packetization-mode=1");
+            return new Result(null, "offer has no usable H.264 video section with packetization-mode=1 and rtcp-mux");
         }
         StringBuilder sdp = new StringBuilder(2048)
                 .append("v=0").append(CRLF)
@@ -194,8 +196,7 @@ public final class WhepAnswerBuilder {
                 .append("a=ice-pwd:").append(options.ice().pwd()).append(CRLF)
                 .append("a=fingerprint:").append(options.fingerprint().toAttributeValue()).append(CRLF)
                 .append("a=setup:passive").append(CRLF)
-                .append("a=rtcp-mux").append(CRLF)
-                .append("a=rtcp-mux-only").append(CRLF);
+                .append("a=rtcp-mux").append(CRLF);
         if (m.rtcpRsize()) {
             out.append("a=rtcp-rsize").append(CRLF);
         }

@@ -75,7 +75,7 @@ class WhepSdpTest {
                 .contains("a=candidate:1 1 udp 2130706431 192.168.1.10 8189 typ host\r\n")
                 .contains("a=candidate:2 1 udp 2130706175 2001:db8:0:0:0:0:0:10 8189 typ host\r\n")
                 .contains("a=ssrc:305419896 cname:camrelay\r\n")
-                .doesNotContain("goog-remb", "rtx", "VP8", "a=recvonly", "a=setup:active");
+                .doesNotContain("goog-remb", "rtx", "VP8", "a=recvonly", "a=setup:active", "rtcp-mux-only");
         assertThat(sdp.indexOf("a=ice-lite")).isLessThan(sdp.indexOf("m="));
         assertThat(sdp.split("\r\n")).allMatch(line -> !line.isEmpty());
     }
@@ -215,6 +215,15 @@ class WhepSdpTest {
         String audioOnly = offerText.substring(0, offerText.indexOf("m=video"));
 
         assertThat(SdpOfferParser.parse(audioOnly).rejection()).contains("H.264");
+    }
+
+    @Test
+    void offerWithoutRtcpMuxCannotBeAnswered() {
+        SdpOffer offer = SdpOfferParser.parse(offerText.replace("a=rtcp-mux\r\n", "")).offer();
+
+        WhepAnswerBuilder.Result result = WhepAnswerBuilder.answer(offer, stream(HIGH_SPS, "High", null), options);
+
+        assertThat(result.rejection()).contains("rtcp-mux");
     }
 
     @Test
