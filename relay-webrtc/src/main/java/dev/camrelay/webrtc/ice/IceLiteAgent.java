@@ -42,6 +42,7 @@ public final class IceLiteAgent {
     /** Indication (keepalive) or a response: nothing to answer. */
     public static final int IGNORED = 0;
     public static final int MALFORMED = -1;
+    /** FINGERPRINT wrong, misplaced or missing from a check. */
     public static final int BAD_FINGERPRINT = -2;
     /** USERNAME names no registered session, or the wrong remote ufrag: dropped, not answered. */
     public static final int UNKNOWN_USERNAME = -3;
@@ -138,6 +139,11 @@ public final class IceLiteAgent {
         if (request.messageType() != BINDING_REQUEST) {
             ignored++;
             return IGNORED;
+        }
+        if (!request.hasFingerprint()) {
+            // Checks MUST carry FINGERPRINT (RFC 8445 §7.2.2); without it the packet may not be STUN at all.
+            fingerprintDrops++;
+            return BAD_FINGERPRINT;
         }
         if (!request.hasUsername() || !request.hasMessageIntegrity()) {
             // RFC 8489 §9.1.3: a request without the credential attributes gets 400, unauthenticated.

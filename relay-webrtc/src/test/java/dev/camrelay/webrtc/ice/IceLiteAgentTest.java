@@ -168,6 +168,22 @@ class IceLiteAgentTest {
     }
 
     @Test
+    void checkWithoutFingerprintIsDropped() {
+        UnsafeBuffer req = new UnsafeBuffer(new byte[256]);
+        int reqLength = new StunMessageEncoder()
+                .wrap(req, 0, StunDescriptor.BINDING_REQUEST, new UnsafeBuffer(new byte[12]), 0)
+                .addAttribute(StunDescriptor.USERNAME, (local.ufrag() + ":" + BROWSER_UFRAG).getBytes(US_ASCII))
+                .addAttribute(StunDescriptor.PRIORITY, new byte[4])
+                .addAttribute(StunDescriptor.ICE_CONTROLLING, new byte[8])
+                .addAttribute(StunDescriptor.USE_CANDIDATE, new byte[0])
+                .addMessageIntegrity(hmac(local.pwd())).length();
+
+        assertThat(agent.onStunPacket(req, 0, reqLength, BROWSER, T0, out, 0))
+                .isEqualTo(IceLiteAgent.BAD_FINGERPRINT);
+        assertThat(session.isNominated()).isFalse();
+    }
+
+    @Test
     void indicationsAndResponsesAreIgnoredAndCounted() {
         UnsafeBuffer msg = new UnsafeBuffer(new byte[256]);
         for (int type : new int[] {StunDescriptor.BINDING_INDICATION, StunDescriptor.BINDING_SUCCESS_RESPONSE}) {
@@ -185,6 +201,26 @@ class IceLiteAgentTest {
 
         assertThat(send(dtls, BROWSER, T0)).isEqualTo(IceLiteAgent.MALFORMED);
         assertThat(agent.malformedDrops()).isEqualTo(1);
+    }
+
+    @Test
+    void mutatedChecksNeverThrowAndNeverNominateWithoutValidIntegrity() {
+        byte[] valid = check(local.ufrag() + ":" + BROWSER_UFRAG, local.pwd(), true, true);
+        java.util.Random random = new java.util.Random(8445);
+        for (int i = 0; i < 20_000; i++) {
+            byte[] fuzz = valid.clone();
+            int length = random.nextInt(4) == 0 ? random.nextInt(valid.length + 1) : valid.length;
+            for (int flips = random.nextInt(3) + 1; flips > 0; flips--) {
+                fuzz[random.nextInt(valid.length)] ^= (byte) (1 << random.nextInt(8));
+            }
+            if (length == valid.length && java.util.Arrays.equals(fuzz, valid)) {
+                continue; // two flips of the same bit cancelled out
+            }
+            agent.onStunPacket(new UnsafeBuffer(fuzz), 0, length, BROWSER, T0, out, 0);
+        }
+
+        assertThat(session.isNominated()).isFalse();
+        assertThat(agent.successes()).isZero();
     }
 
     @Test
