@@ -162,6 +162,28 @@ class H264PacketizerTest {
     }
 
     @Test
+    void garbageAccessUnitsNeverThrowAndNeverOverrunThePayloadBudget() {
+        Random random = new Random(3550);
+        packetizer.parameterSets(SPS, PPS);
+        for (int i = 0; i < 20_000; i++) {
+            byte[] au = random.nextBoolean() ? avcc(nal(0x65, 1 + random.nextInt(3000), i)) : new byte[0];
+            if (au.length == 0 || random.nextBoolean()) {
+                au = new byte[random.nextInt(64)];
+                random.nextBytes(au);
+            } else {
+                au[random.nextInt(au.length)] = (byte) random.nextInt();
+            }
+            if (begin(au, i * 3000L, 1, i * 33 * MS) == H264Packetizer.READY) {
+                for (int len; (len = packetizer.nextPacket(out, 0)) > 0; ) {
+                    assertThat(len).isLessThanOrEqualTo(RtpDescriptor.MAX_PACKET_LENGTH);
+                }
+            } else {
+                assertThat(packetizer.nextPacket(out, 0)).isEqualTo(H264Packetizer.DONE);
+            }
+        }
+    }
+
+    @Test
     void packetizingAllocatesNothingPerPacket() {
         byte[] keyframe = avcc(SPS, PPS, nal(0x65, 30_000, 1));
         byte[] delta = avcc(nal(0x41, 4_000, 2));
