@@ -33,6 +33,7 @@ public final class TrackRun {
     private int payloadLength;
     private long endDts = -1;
     private long lastDts = Long.MIN_VALUE;
+    private long lastDuration = -1;
 
     /**
      * @param trackId         the MP4 track_ID (stream track index + 1)
@@ -68,6 +69,9 @@ public final class TrackRun {
         payload.putBytes(payloadLength, src, offset, length);
         payloadLength += length;
         count++;
+        if (lastDts != Long.MIN_VALUE) {
+            lastDuration = decodeTime - lastDts;
+        }
         lastDts = decodeTime;
         endDts = -1;
         return APPENDED;
@@ -78,6 +82,21 @@ public final class TrackRun {
         if (count > 0) {
             endDts = Math.max(decodeTime, dts[count - 1]);
         }
+    }
+
+    /**
+     * Closes the newest sample with the same duration as the one before it (end of stream), or with
+     * {@code fallback} ticks if there was none.
+     */
+    public void closeWithLastDuration(long fallback) {
+        if (count > 0) {
+            closeAt(dts[count - 1] + (lastDuration >= 0 ? lastDuration : fallback));
+        }
+    }
+
+    /** Decode-time distance between the two newest samples ever appended, or -1 if fewer than two. */
+    public long lastDuration() {
+        return lastDuration;
     }
 
     /** Samples in the run, open or closed. */
@@ -161,6 +180,7 @@ public final class TrackRun {
         payloadLength = 0;
         endDts = -1;
         lastDts = Long.MIN_VALUE;
+        lastDuration = -1;
     }
 
     private void grow() {

@@ -38,6 +38,11 @@ public record MediaPlaylistSnapshot(int targetDuration, double partTarget, long 
         }
     }
 
+    /** The same playlist with other renditions' reports (the server adds them; the segmenter knows one stream). */
+    public MediaPlaylistSnapshot withRenditionReports(List<RenditionReport> reports) {
+        return new MediaPlaylistSnapshot(targetDuration, partTarget, discontinuitySequence, segments, ended, reports);
+    }
+
     /** {@code EXT-X-MEDIA-SEQUENCE}: the first segment's number (0 while empty). */
     public long mediaSequence() {
         return segments.isEmpty() ? 0 : segments.get(0).msn();
