@@ -1,0 +1,99 @@
+package dev.camrelay.hls.segment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.camrelay.core.media.AccessUnit;
+import dev.camrelay.hls.playlist.MediaPlaylistRenderer;
+import dev.camrelay.hls.playlist.MediaPlaylistSnapshot;
+import dev.camrelay.hls.playlist.PartInfo;
+import dev.camrelay.hls.playlist.SegmentInfo;
+import dev.camrelay.hls.testing.ExternalTool;
+import dev.camrelay.hls.testing.FfmpegClip;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real encoder's output through the whole segmenter: the ffmpeg clip (2 s GOPs with B-frames, AAC) is fed frame by
+ * frame; the init section followed by every stored segment must play in ffmpeg with every accepted frame and no
+ * decode error, each segment on its own (with the init section) must start with a keyframe, and the playlist's parts
+ * must respect PART-TARGET (RFC 8216bis §4.4.4.9).
+ */
+class SegmentedClipPlaysInFfmpegTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void segmentsOfARealClipDecodeCompletelyAndEachStartsWithAKeyframe() throws IOException {
+        FfmpegClip clip = FfmpegClip.encode(dir, "libx264", "aac", 6, 50);
+        SegmenterConfig config = SegmenterConfig.defaults();
+        SegmentStore store = new SegmentStore(config, () -> { });
+        StreamSegmenter segmenter = new StreamSegmenter(1, clip.format(), config, store,
+                InstantSource.fixed(Instant.parse("2026-11-24T10:00:00Z")));
+        int[] accepted = new int[2];
+        UnsafeBuffer buffer = new UnsafeBuffer(new byte[0]);
+        for (AccessUnit u : clip.units()) {
+            byte[] payload = u.payload();
+            buffer.wrap(payload);
+            if (segmenter.onFrame(u.track(), u.pts(), u.dts(), u.keyframe(), buffer, 0, payload.length)
+                    == StreamSegmenter.ACCEPTED) {
+                accepted[u.track()]++;
+            }
+        }
+        segmenter.end();
+
+        MediaPlaylistSnapshot playlist = store.playlist();
+        assertThat(accepted[0]).isEqualTo(clip.videoCount());
+        assertThat(playlist.segments()).hasSize(3);
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        all.writeBytes(store.init(1));
+        for (SegmentInfo s : playlist.segments()) {
+            byte[] segment = store.segment(1, s.msn());
+            all.writeBytes(segment);
+            Path alone = dir.resolve("alone-" + s.msn() + ".mp4");
+            Files.write(alone, concat(store.init(1), segment));
+            ExternalTool.Result first = ExternalTool.runOk(dir, "ffprobe", "-v", "error", "-select_streams", "v",
+                    "-show_entries", "packet=flags", "-of", "csv=p=0", alone.toString());
+            assertThat(first.stdout().lines().findFirst()).as("segment %d starts with a keyframe", s.msn())
+                    .hasValueSatisfying(f -> assertThat(f).startsWith("K"));
+        }
+        Path out = dir.resolve("all.mp4");
+        Files.write(out, all.toByteArray());
+
+        ExternalTool.Result probe = ExternalTool.runOk(dir, "ffprobe", "-v", "error", "-count_frames",
+                "-show_entries", "stream=codec_name,nb_read_frames", "-of", "csv=p=0", out.toString());
+        assertThat(probe.stdout().lines().toList()).containsExactly("h264," + accepted[0], "aac," + accepted[1]);
+        ExternalTool.Result decode = ExternalTool.run(dir, "ffmpeg", "-v", "error", "-i", out.toString(), "-f",
+                "null", "-");
+        assertThat(decode.exitCode()).isZero();
+        assertThat(decode.stderr()).isEmpty();
+
+        for (SegmentInfo s : playlist.segments()) {
+            assertThat(s.duration()).isCloseTo(2.0, org.assertj.core.data.Offset.offset(1e-9));
+            List<PartInfo> parts = s.parts();
+            assertThat(parts.get(0).independent()).isTrue();
+            for (int i = 0; i < parts.size(); i++) {
+                assertThat(parts.get(i).duration()).isLessThanOrEqualTo(playlist.partTarget());
+                if (i < parts.size() - 1 && !parts.get(i).independent()) {
+                    assertThat(parts.get(i).duration()).isGreaterThanOrEqualTo(0.85 * playlist.partTarget());
+                }
+            }
+        }
+        assertThat(MediaPlaylistRenderer.render(playlist)).contains("#EXTINF:2.0,\nseg-1-0.m4s");
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = new byte[a.length + b.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
