@@ -20,6 +20,16 @@ public record DeliveryDirectives(Status status, String reason, long msn, int par
         BAD_REQUEST
     }
 
+    /** What to do with a parsed blocking request now (RFC 8216bis §6.2.5.2). */
+    public enum Readiness {
+        /** Answer with the current playlist. */
+        READY,
+        /** Keep holding the request; check again when the playlist changes. */
+        WAIT,
+        /** Held for three target durations without the media appearing: answer 503. */
+        TIMED_OUT
+    }
+
     /** A blocking request may run ahead of the playlist by this many segments (§6.2.5.2: "plus two"). */
     public static final int MAX_MSN_AHEAD = 2;
     /** Digits accepted in a number parameter; a decimal-integer is at most 2^64-1 (§4.2). */
@@ -43,6 +53,21 @@ public record DeliveryDirectives(Status status, String reason, long msn, int par
     /** How long a blocking request may be held before answering 503: three target durations (§6.2.5.2). */
     public static long blockingTimeoutMillis(int targetDurationSeconds) {
         return 3_000L * targetDurationSeconds;
+    }
+
+    /**
+     * Whether an OK request can be answered from {@code now}, must keep waiting, or has waited too long.
+     *
+     * @param heldMillis how long the request has been held so far
+     */
+    public Readiness readiness(MediaPlaylistSnapshot now, long heldMillis) {
+        if (badRequest()) {
+            throw new IllegalStateException("a bad request is answered 400, never held: " + reason);
+        }
+        if (!blocking() || now.satisfies(msn, part)) {
+            return Readiness.READY;
+        }
+        return heldMillis >= blockingTimeoutMillis(now.targetDuration()) ? Readiness.TIMED_OUT : Readiness.WAIT;
     }
 
     /**

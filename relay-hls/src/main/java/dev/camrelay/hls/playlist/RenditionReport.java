@@ -9,4 +9,9 @@ package dev.camrelay.hls.playlist;
  * @param lastPart its last part index in that segment, or -1 if it has no parts
  */
 public record RenditionReport(String uri, long lastMsn, int lastPart) {
+
+    /** The report of another rendition, from that rendition's current playlist. */
+    public static RenditionReport of(String uri, MediaPlaylistSnapshot other) {
+        return new RenditionReport(uri, Math.max(0, other.lastMsn()), other.lastPart());
+    }
 }

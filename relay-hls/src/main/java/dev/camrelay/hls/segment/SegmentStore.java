@@ -23,7 +23,8 @@ import java.util.Map;
 public final class SegmentStore {
 
     /** What readers see: immutable. */
-    private record State(List<StoredSegment> segments, Map<Long, byte[]> inits, MediaPlaylistSnapshot playlist) {
+    private record State(List<StoredSegment> segments, Map<Long, byte[]> inits, MediaPlaylistSnapshot playlist,
+                         BitrateStats bitrates) {
     }
 
     private static final VarHandle STATE;
@@ -44,7 +45,7 @@ public final class SegmentStore {
     public SegmentStore(SegmenterConfig config, Runnable listener) {
         this.config = config;
         this.listener = listener;
-        STATE.setRelease(this, new State(List.of(), Map.of(), null));
+        STATE.setRelease(this, new State(List.of(), Map.of(), null, BitrateStats.NONE));
     }
 
     private State stateAcquire() {
@@ -73,6 +74,11 @@ public final class SegmentStore {
         return s == null ? null : s.data();
     }
 
+    /** Peak and mean bit rate of the complete segments held, for the multivariant playlist. */
+    public BitrateStats bitrates() {
+        return stateAcquire().bitrates();
+    }
+
     /** Segments held, complete or not (for metrics and tests). */
     public int segmentCount() {
         return stateAcquire().segments().size();
@@ -92,7 +98,8 @@ public final class SegmentStore {
         State current = stateAcquire();
         Map<Long, byte[]> inits = new HashMap<>(current.inits());
         inits.put(epoch, init);
-        STATE.setRelease(this, new State(current.segments(), Map.copyOf(inits), current.playlist()));
+        STATE.setRelease(this, new State(current.segments(), Map.copyOf(inits), current.playlist(),
+                current.bitrates()));
     }
 
     /**
@@ -114,7 +121,7 @@ public final class SegmentStore {
                 && (kept.isEmpty() || epoch < kept.get(kept.size() - 1).epoch()));
 
         MediaPlaylistSnapshot playlist = kept.isEmpty() ? null : playlistOf(kept, ended);
-        STATE.setRelease(this, new State(kept, Map.copyOf(inits), playlist));
+        STATE.setRelease(this, new State(kept, Map.copyOf(inits), playlist, BitrateStats.of(kept)));
         listener.run();
         return kept;
     }

@@ -91,4 +91,15 @@ class DeliveryDirectivesTest {
     void blockingTimesOutAfterThreeTargetDurations() {
         assertThat(DeliveryDirectives.blockingTimeoutMillis(2)).isEqualTo(6_000);
     }
+
+    @Test
+    void heldRequestIsReadyOnceItsPartExistsAndTimesOutAfterThreeTargetDurations() {
+        DeliveryDirectives d = DeliveryDirectives.parse("12", "3", null, live);
+
+        assertThat(d.readiness(live, 0)).isEqualTo(DeliveryDirectives.Readiness.WAIT);
+        assertThat(d.readiness(live, 6_000)).isEqualTo(DeliveryDirectives.Readiness.TIMED_OUT);
+        assertThat(d.readiness(Playlists.live(10, 2, 4, List.of()), 0)).isEqualTo(DeliveryDirectives.Readiness.READY);
+        assertThat(DeliveryDirectives.parse(null, null, null, live).readiness(live, 0))
+                .isEqualTo(DeliveryDirectives.Readiness.READY);
+    }
 }

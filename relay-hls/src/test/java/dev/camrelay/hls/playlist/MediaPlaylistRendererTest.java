@@ -156,4 +156,11 @@ class MediaPlaylistRendererTest {
 
         assertThat(p).contains("#EXTINF:1.96667,", "#EXT-X-PART:DURATION=0.2,");
     }
+
+    @Test
+    void renditionReportOfAnotherPlaylistTakesItsLiveEdge() {
+        RenditionReport r = RenditionReport.of(HlsUris.siblingMediaPlaylist(1), Playlists.live(3, 2, 4, List.of()));
+
+        assertThat(r).isEqualTo(new RenditionReport("../1/index.m3u8", 5, 3));
+    }
 }

@@ -170,4 +170,17 @@ class StreamSegmenterTest {
 
         assertThat(segmenter.onFrame(0, 0, 0, false, payload, 0, 5)).isEqualTo(StreamSegmenter.DROPPED_DTS_BACKWARDS);
     }
+
+    @Test
+    void bitratesArePeakAndMeanOfTheStoredSegments() {
+        feed(0, 25 * 3 + 1, 25);
+
+        BitrateStats stats = store.bitrates();
+        long bytes = 0;
+        for (long msn = 0; msn < 3; msn++) {
+            bytes += store.segment(1, msn).length;
+        }
+        assertThat(stats.averageBitsPerSecond()).isEqualTo(Math.round(bytes * 8 / 3.0));
+        assertThat(stats.peakBitsPerSecond()).isGreaterThanOrEqualTo(stats.averageBitsPerSecond());
+    }
 }
