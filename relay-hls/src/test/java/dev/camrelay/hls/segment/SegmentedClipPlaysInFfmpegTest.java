@@ -3,10 +3,13 @@ package dev.camrelay.hls.segment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.camrelay.core.media.AccessUnit;
+import dev.camrelay.hls.playlist.HlsUris;
 import dev.camrelay.hls.playlist.MediaPlaylistRenderer;
 import dev.camrelay.hls.playlist.MediaPlaylistSnapshot;
+import dev.camrelay.hls.playlist.MultivariantPlaylistRenderer;
 import dev.camrelay.hls.playlist.PartInfo;
 import dev.camrelay.hls.playlist.SegmentInfo;
+import dev.camrelay.hls.playlist.VariantStream;
 import dev.camrelay.hls.testing.ExternalTool;
 import dev.camrelay.hls.testing.FfmpegClip;
 import java.io.ByteArrayOutputStream;
@@ -95,5 +98,54 @@ class SegmentedClipPlaysInFfmpegTest {
         System.arraycopy(a, 0, out, 0, a.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
+    }
+
+    /**
+     * The playlists as a player sees them: the multivariant playlist at {@code /hls/{camera}/index.m3u8} and the
+     * media playlist at {@code /hls/s/{sid}/0/index.m3u8} are written as files with the init section and segments
+     * under the names the playlists give; ffmpeg's HLS demuxer follows the relative URIs from the multivariant
+     * playlist and must read every frame of the ended stream.
+     */
+    @Test
+    void ffmpegPlaysTheStreamThroughTheMultivariantAndMediaPlaylists() throws IOException {
+        FfmpegClip clip = FfmpegClip.encode(dir, "libx264", "aac", 6, 50);
+        SegmenterConfig config = SegmenterConfig.defaults();
+        SegmentStore store = new SegmentStore(config, () -> { });
+        StreamSegmenter segmenter = new StreamSegmenter(7, clip.format(), config, store,
+                InstantSource.fixed(Instant.parse("2026-11-24T10:00:00Z")));
+        int videoAccepted = 0;
+        UnsafeBuffer buffer = new UnsafeBuffer(new byte[0]);
+        for (AccessUnit u : clip.units()) {
+            byte[] payload = u.payload();
+            buffer.wrap(payload);
+            int status = segmenter.onFrame(u.track(), u.pts(), u.dts(), u.keyframe(), buffer, 0, payload.length);
+            videoAccepted += status == StreamSegmenter.ACCEPTED && u.track() == 0 ? 1 : 0;
+        }
+        segmenter.end();
+
+        String sid = "q2Xv0c9Tb1mW7kA3";
+        Path media = Files.createDirectories(dir.resolve("hls/s/" + sid + "/0"));
+        Path camera = Files.createDirectories(dir.resolve("hls/front-door"));
+        MediaPlaylistSnapshot playlist = store.playlist();
+        Files.writeString(media.resolve(HlsUris.MEDIA_PLAYLIST), MediaPlaylistRenderer.render(playlist));
+        Files.write(media.resolve(HlsUris.init(7)), store.init(7));
+        for (SegmentInfo s : playlist.segments()) {
+            Files.write(media.resolve(HlsUris.segment(7, s.msn())), store.segment(7, s.msn()));
+        }
+        BitrateStats rates = store.bitrates();
+        Files.writeString(camera.resolve("index.m3u8"), MultivariantPlaylistRenderer.render(List.of(
+                VariantStream.of(HlsUris.mediaPlaylistFromMultivariant(sid, 0), clip.format(),
+                        rates.peakBitsPerSecond(), rates.averageBitsPerSecond()))));
+
+        ExternalTool.Result probe = ExternalTool.runOk(dir, "ffprobe", "-v", "error", "-count_frames",
+                "-select_streams", "v", "-show_entries", "stream=codec_name,width,height,nb_read_frames", "-of",
+                "csv=p=0", camera.resolve("index.m3u8").toString());
+        // the HLS demuxer lists the stream once under its program and once on its own
+        assertThat(probe.stdout().lines().filter(l -> !l.isBlank()).distinct().toList())
+                .containsExactly("h264,320,240," + videoAccepted);
+        ExternalTool.Result decode = ExternalTool.run(dir, "ffmpeg", "-v", "error", "-i",
+                camera.resolve("index.m3u8").toString(), "-f", "null", "-");
+        assertThat(decode.exitCode()).isZero();
+        assertThat(decode.stderr()).isEmpty();
     }
 }
