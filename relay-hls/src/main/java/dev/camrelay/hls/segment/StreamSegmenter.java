@@ -24,7 +24,8 @@ import org.agrona.DirectBuffer;
  * audio-only stream): nothing is stored before the first keyframe; a part ends before the frame that would take it
  * past PART-TARGET (predicting with the last frame interval); a segment ends before a keyframe once it is at least
  * {@code minSegmentMillis} long, so every segment starts with an IDR, or, if the source's GOP is longer than
- * TARGETDURATION, before the first frame past it (counted in {@link #forcedCuts()}). Other tracks' samples go into
+ * TARGETDURATION, before the first frame past it (counted in {@link #forcedCuts()}); a stall ends the segment at
+ * its last frame ({@link #gaps()}). Other tracks' samples go into
  * whichever part is being written when their successor arrives (a sample's duration is only known then).
  *
  * <p>Per frame, the hot path copies the payload into the track's run and compares timestamps: no allocation. Each
@@ -61,6 +62,7 @@ public final class StreamSegmenter {
     private long partTargetTicks;
     private long minSegmentTicks;
     private long targetTicks;
+    private long maxGapTicks;
 
     private boolean started;
     private boolean ended;
@@ -77,6 +79,7 @@ public final class StreamSegmenter {
     private long epochFirstDts;
 
     private long forcedCuts;
+    private long gaps;
     private long dropped;
 
     /**
@@ -122,6 +125,7 @@ public final class StreamSegmenter {
         partTargetTicks = (long) config.partTargetMillis() * primaryClock / 1000;
         minSegmentTicks = (long) config.minSegmentMillis() * primaryClock / 1000;
         targetTicks = (long) config.targetDurationSeconds() * primaryClock;
+        maxGapTicks = targetTicks / 2;
         started = false;
         lastPrimaryInterval = -1;
         store.putInit(newEpoch, InitSegmentWriter.toBytes(format));
@@ -159,8 +163,12 @@ public final class StreamSegmenter {
                 return drop(DROPPED_DTS_BACKWARDS);
             }
             final long interval = dts - lastPrimaryDts;
-            cutBefore(dts, sync, interval);
-            lastPrimaryInterval = interval;
+            if (interval > maxGapTicks || dts - segmentStartDts > targetTicks) {
+                cutAtGap(dts, sync);
+            } else {
+                cutBefore(dts, sync, interval);
+                lastPrimaryInterval = interval;
+            }
             lastPrimaryDts = dts;
         }
         if (run.append(dts, pts, sync, buffer, offset, length) != TrackRun.APPENDED) {
@@ -184,6 +192,11 @@ public final class StreamSegmenter {
     /** Segments cut without a keyframe because the source's GOP exceeded TARGETDURATION. */
     public long forcedCuts() {
         return forcedCuts;
+    }
+
+    /** Source stalls or timestamp jumps that ended a segment early (the media timeline has a gap there). */
+    public long gaps() {
+        return gaps;
     }
 
     /** Frames not stored, any reason. */
@@ -237,6 +250,30 @@ public final class StreamSegmenter {
             segmentStartDts = dts;
         }
         partIndependent = sync;
+        segments = store.publish(withCurrent(), false);
+    }
+
+    /**
+     * The source stalled or its timestamps jumped (a primary frame more than half a target duration after the previous
+     * one, or a segment that irregular timing pushed past TARGETDURATION): the segment ends where its last frame
+     * would have ended, never stretched over the gap, so no EXTINF exceeds the target duration and no media is
+     * invented (protocols.md §4.6); the frame after the gap starts a new segment.
+     */
+    private void cutAtGap(long dts, boolean sync) {
+        final long end = lastPrimaryDts + Math.max(0, lastPrimaryInterval);
+        for (TrackRun r : runs) {
+            r.closeWithLastDuration(0);
+        }
+        finishPart(end);
+        completeCurrent(end);
+        current = newSegment(dts);
+        segmentStartDts = dts;
+        partStartDts = dts;
+        partIndependent = sync;
+        if (!sync) {
+            forcedCuts++;
+        }
+        gaps++;
         segments = store.publish(withCurrent(), false);
     }
 

@@ -183,4 +183,33 @@ class StreamSegmenterTest {
         assertThat(stats.averageBitsPerSecond()).isEqualTo(Math.round(bytes * 8 / 3.0));
         assertThat(stats.peakBitsPerSecond()).isGreaterThanOrEqualTo(stats.averageBitsPerSecond());
     }
+
+    @Test
+    void sourceStallEndsTheSegmentAtItsLastFrameInsteadOfStretchingIt() {
+        feed(0, 30, 25);
+        long resume = 29L * FRAME + 3 * 90_000; // three seconds of nothing
+        for (int i = 0; i < 30; i++) {
+            long dts = resume + (long) i * FRAME;
+            segmenter.onFrame(0, dts, dts, i % 25 == 0, payload, 0, 5);
+        }
+
+        List<SegmentInfo> segments = store.playlist().segments();
+        assertThat(segmenter.gaps()).isEqualTo(1);
+        assertThat(segments.get(1).duration()).isCloseTo(0.2, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(segments.get(2).programDateTime()).isEqualTo(T0.plusMillis(29 * 40 + 3000));
+        assertThat(segments.get(2).parts().get(0).independent()).isTrue();
+    }
+
+    @Test
+    void irregularFrameTimingNeverPushesASegmentPastTheTargetDuration() {
+        long dts = 0;
+        for (int i = 0; i < 400; i++) {
+            // 40 ms frames with a 1.9 s hiccup every 90 frames, keyframes far apart
+            dts += i % 90 == 89 ? 171_000 : FRAME;
+            segmenter.onFrame(0, dts, dts, i % 500 == 0, payload, 0, 5);
+        }
+
+        assertThat(store.playlist().segments()).filteredOn(SegmentInfo::complete)
+                .allSatisfy(s -> assertThat(Math.round(s.duration())).isLessThanOrEqualTo(4));
+    }
 }
