@@ -125,7 +125,7 @@ final class SampleEntryWriter {
         }
         byte[] asc = ps.get(0);
         int entry = w.startBox(BoxTypes.MP4A);
-        audioSampleEntryFields(w, track.channels(), track.sampleRate());
+        audioSampleEntryFields(w, track.channels() > 0 ? track.channels() : 2, track.sampleRate());
         int esds = w.startFullBox(BoxTypes.ESDS, 0, 0);
         final int decSpecific = 2 + asc.length;
         final int decConfig = 13 + decSpecific;
