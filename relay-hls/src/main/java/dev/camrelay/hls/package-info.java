@@ -6,9 +6,8 @@
  *   <li>{@code playlist}: media and multivariant playlists rendered from immutable snapshots, the relative,
  *       epoch-carrying URIs, and the blocking-reload query directives;</li>
  *   <li>{@code segment}: the per-stream segmenter cutting parts and segments into the stream's own bounded
- *       storage.</li>
+ *       storage, and the agent that feeds it from the stream's {@code StreamReader}.</li>
  * </ul>
- * Not here yet: the HTTP handlers (session-bound paths, blocking, 503/404/403) and the agent that reads a viewer
- * session's {@code StreamReader} into a {@code StreamSegmenter}.
+ * Not here yet: the HTTP handlers (session-bound paths, blocking, 503/404/403).
  */
 package dev.camrelay.hls;
