@@ -1,6 +1,7 @@
 package dev.camrelay.hls.fmp4;
 
 import dev.camrelay.core.media.TrackFormat;
+import dev.camrelay.hls.codec.AvcSpsInfo;
 import dev.camrelay.hls.codec.HevcSpsInfo;
 import java.util.List;
 
@@ -81,6 +82,13 @@ final class SampleEntryWriter {
         w.u8(ps.size() - 1);
         for (int i = 1; i < ps.size(); i++) {
             w.u16(ps.get(i).length).bytes(ps.get(i));
+        }
+        AvcSpsInfo info = AvcSpsInfo.parse(sps);
+        if (info.avcCHasExtension()) {
+            w.u8(0xFC | info.chromaFormatIdc());
+            w.u8(0xF8 | info.bitDepthLumaMinus8());
+            w.u8(0xF8 | info.bitDepthChromaMinus8());
+            w.u8(0);                                // numOfSequenceParameterSetExt
         }
         w.endBox(avcc);
         w.endBox(entry);

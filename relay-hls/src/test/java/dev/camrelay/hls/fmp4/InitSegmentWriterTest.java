@@ -68,6 +68,21 @@ class InitSegmentWriterTest {
         byte[] pps = new byte[b.getShort()];
         b.get(pps);
         assertThat(pps).containsExactly(PPS);
+        // High profile: 4:2:0, 8 bit, no SPS extensions (14496-15 §5.3.3.1.2)
+        assertThat(new byte[] {b.get(), b.get(), b.get(), b.get()}).containsExactly(0xFD, 0xF8, 0xF8, 0);
+        assertThat(b.hasRemaining()).isFalse();
+    }
+
+    @Test
+    void baselineAvcCEndsAfterItsPps() {
+        byte[] baselineSps = {0x67, 0x42, (byte) 0xc0, 0x1e, (byte) 0xda};
+        StreamFormat format = new StreamFormat(List.of(
+                TrackFormat.video(0, Codec.H264, "Baseline", "3.0", 640, 480, 25, List.of(baselineSps, PPS))));
+        byte[] init = InitSegmentWriter.toBytes(format);
+
+        int avcc = Mp4Boxes.indexOf(init, "avcC", 0);
+        assertThat(ByteBuffer.wrap(init, avcc, 4).getInt()).isEqualTo(8 + 6 + 2 + baselineSps.length + 1 + 2
+                + PPS.length);
     }
 
     @Test
