@@ -1,6 +1,13 @@
 /**
- * Low-Latency HLS egress: the fMP4/CMAF muxer, one per stream, reading only that stream's reader (obtained through a
- * viewer session), parts and segments in the stream's own storage, and session-bound playlists. Not built yet: see
- * the LL-HLS issue.
+ * Low-Latency HLS egress, one package per concern:
+ * <ul>
+ *   <li>{@code fmp4}: the fragmented-MP4/CMAF writer: init sections and {@code moof}+{@code mdat} fragments;</li>
+ *   <li>{@code codec}: RFC 6381 codec strings and the H.265 SPS fields the muxer needs;</li>
+ *   <li>{@code playlist}: media and multivariant playlists rendered from immutable snapshots, the relative,
+ *       epoch-carrying URIs, and the blocking-reload query directives;</li>
+ *   <li>{@code segment}: the per-stream segmenter cutting parts and segments into the stream's own bounded
+ *       storage, and the agent that feeds it from the stream's {@code StreamReader}.</li>
+ * </ul>
+ * Not here yet: the HTTP handlers (session-bound paths, blocking, 503/404/403).
  */
 package dev.camrelay.hls;

@@ -1,0 +1,12 @@
+package dev.camrelay.hls.segment;
+
+/**
+ * One finished part: a complete {@code moof}+{@code mdat} fragment, immutable once stored.
+ *
+ * @param index       position in its segment
+ * @param duration    seconds
+ * @param independent starts with a keyframe
+ * @param data        the fragment bytes; never modified after construction, so shared without copying
+ */
+public record StoredPart(int index, double duration, boolean independent, byte[] data) {
+}

@@ -1,0 +1,215 @@
+package dev.camrelay.hls.segment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.camrelay.core.media.Codec;
+import dev.camrelay.core.media.StreamFormat;
+import dev.camrelay.core.media.TrackFormat;
+import dev.camrelay.hls.playlist.MediaPlaylistRenderer;
+import dev.camrelay.hls.playlist.MediaPlaylistSnapshot;
+import dev.camrelay.hls.playlist.PartInfo;
+import dev.camrelay.hls.playlist.SegmentInfo;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+class StreamSegmenterTest {
+
+    private static final byte[] SPS = {0x67, 0x64, 0x00, 0x1f, (byte) 0xac};
+    private static final byte[] PPS = {0x68, (byte) 0xeb};
+    private static final StreamFormat FORMAT = new StreamFormat(List.of(
+            TrackFormat.video(0, Codec.H264, "", "", 320, 240, 25, List.of(SPS, PPS)),
+            TrackFormat.audio(1, Codec.AAC, 48_000, 2, List.of(new byte[] {0x11, (byte) 0x90}))));
+    private static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
+    private static final int FRAME = 3600; // 25 fps at 90 kHz
+    private static final int AAC_FRAME = 1024;
+
+    private final AtomicInteger publishes = new AtomicInteger();
+    private final SegmenterConfig config = SegmenterConfig.defaults();
+    private final SegmentStore store = new SegmentStore(config, publishes::incrementAndGet);
+    private final StreamSegmenter segmenter = new StreamSegmenter(1, FORMAT, config, store,
+            InstantSource.fixed(T0));
+    private final UnsafeBuffer payload = new UnsafeBuffer(new byte[] {0, 0, 0, 1, 0x65});
+
+    private long audioDts;
+
+    /** Feeds video frames {@code from..to-1} with a keyframe every {@code gop} frames, and the audio between them. */
+    private void feed(int from, int to, int gop) {
+        for (int i = from; i < to; i++) {
+            long dts = (long) i * FRAME;
+            assertThat(segmenter.onFrame(0, dts, dts, i % gop == 0, payload, 0, payload.capacity()))
+                    .isEqualTo(StreamSegmenter.ACCEPTED);
+            long videoEnd48k = (dts + FRAME) * 48_000 / 90_000;
+            while (audioDts < videoEnd48k) {
+                segmenter.onFrame(1, audioDts, audioDts, false, payload, 0, 2);
+                audioDts += AAC_FRAME;
+            }
+        }
+    }
+
+    @Test
+    void framesBeforeTheFirstKeyframeAreDropped() {
+        assertThat(segmenter.onFrame(0, 0, 0, false, payload, 0, 5)).isEqualTo(StreamSegmenter.DROPPED_BEFORE_KEYFRAME);
+        assertThat(segmenter.onFrame(1, 0, 0, true, payload, 0, 2)).isEqualTo(StreamSegmenter.DROPPED_BEFORE_KEYFRAME);
+        assertThat(segmenter.onFrame(0, 3600, 3600, true, payload, 0, 5)).isEqualTo(StreamSegmenter.ACCEPTED);
+        assertThat(segmenter.dropped()).isEqualTo(2);
+    }
+
+    @Test
+    void partsLastOnePartTargetAndEverySegmentStartsAtAKeyframe() {
+        feed(0, 25 * 3 + 1, 25); // 3 s of 1 s GOPs, and the keyframe that closes the third segment
+
+        MediaPlaylistSnapshot p = store.playlist();
+        List<SegmentInfo> complete = p.segments().stream().filter(SegmentInfo::complete).toList();
+        assertThat(complete).hasSize(3);
+        for (SegmentInfo s : complete) {
+            assertThat(s.duration()).isEqualTo(1.0);
+            assertThat(s.parts()).extracting(PartInfo::duration).containsOnly(0.2);
+            assertThat(s.parts()).extracting(PartInfo::independent).containsExactly(true, false, false, false, false);
+        }
+        assertThat(p.targetDuration()).isEqualTo(4);
+        assertThat(p.partTarget()).isEqualTo(0.2);
+    }
+
+    @Test
+    void aNewPartIsPublishedWithinOnePartTarget() {
+        feed(0, 6, 25);
+        assertThat(store.playlist().lastPart()).isZero();
+        feed(6, 11, 25);
+        assertThat(store.playlist().lastPart()).isEqualTo(1);
+        assertThat(publishes.get()).isEqualTo(2);
+    }
+
+    @Test
+    void gopLongerThanTheTargetDurationIsCutAnywayAndCounted() {
+        feed(0, 25 * 10, 1_000_000);
+
+        assertThat(segmenter.forcedCuts()).isGreaterThanOrEqualTo(2);
+        assertThat(store.playlist().segments()).filteredOn(SegmentInfo::complete)
+                .allSatisfy(s -> assertThat(s.duration()).isLessThanOrEqualTo(4.0));
+    }
+
+    @Test
+    void storageKeepsABoundedNumberOfSegmentsAndDropsTheOldest() {
+        feed(0, 25 * 30, 25);
+
+        assertThat(store.segmentCount()).isEqualTo(config.playlistSegments() + config.retainedSegments() + 1);
+        assertThat(store.playlist().segments()).hasSize(config.playlistSegments() + 1);
+        assertThat(store.segment(1, 0)).isNull();
+        assertThat(store.part(1, 0, 0)).isNull();
+        long retainedFirst = store.playlist().mediaSequence() - config.retainedSegments();
+        assertThat(store.segment(1, retainedFirst)).as("kept downloadable after leaving the playlist").isNotNull();
+        assertThat(store.segment(1, retainedFirst - 1)).isNull();
+    }
+
+    @Test
+    void partsAndSegmentsAreFoundByEpochAndNumberAndASegmentIsItsPartsInOrder() {
+        feed(0, 26, 25);
+
+        byte[] segment = store.segment(1, 0);
+        assertThat(segment).isNotNull();
+        int at = 0;
+        for (int i = 0; i < 5; i++) {
+            byte[] part = store.part(1, 0, i).data();
+            assertThat(java.util.Arrays.copyOfRange(segment, at, at + part.length)).isEqualTo(part);
+            at += part.length;
+        }
+        assertThat(at).isEqualTo(segment.length);
+        assertThat(store.segment(2, 0)).as("another epoch's name").isNull();
+        assertThat(store.part(1, 0, 5)).isNull();
+        assertThat(store.init(1)).isNotNull();
+    }
+
+    @Test
+    void programDateTimeFollowsMediaTimeFromTheFirstKeyframe() {
+        feed(0, 51, 25);
+
+        assertThat(store.playlist().segments().get(1).programDateTime()).isEqualTo(T0.plusSeconds(1));
+    }
+
+    @Test
+    void newEpochIsADiscontinuityWithItsOwnInitSection() {
+        feed(0, 30, 25);
+        StreamFormat other = new StreamFormat(List.of(
+                TrackFormat.video(0, Codec.H264, "", "", 640, 480, 25, List.of(SPS, PPS))));
+        segmenter.startEpoch(2, other);
+        audioDts = 0;
+        for (int i = 0; i < 30; i++) {
+            long dts = 500_000L + (long) i * FRAME;
+            segmenter.onFrame(0, dts, dts, i % 25 == 0, payload, 0, 5);
+        }
+
+        String playlist = MediaPlaylistRenderer.render(store.playlist());
+        assertThat(playlist).contains("#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI=\"init-2.mp4\"", "seg-1-1.m4s",
+                "seg-2-2.m4s");
+        assertThat(store.init(2)).isNotNull().isNotEqualTo(store.init(1));
+        assertThat(segmenter.onFrame(1, 0, 0, false, payload, 0, 2))
+                .as("the new epoch has no audio track").isEqualTo(StreamSegmenter.DROPPED_UNCARRIED_TRACK);
+    }
+
+    @Test
+    void endFlushesTheLastSegmentAndClosesThePlaylist() {
+        feed(0, 37, 25);
+
+        segmenter.end();
+
+        MediaPlaylistSnapshot p = store.playlist();
+        assertThat(p.ended()).isTrue();
+        assertThat(p.segments()).allSatisfy(s -> assertThat(s.complete()).isTrue());
+        assertThat(p.segments().get(1).duration()).isCloseTo(0.48, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(MediaPlaylistRenderer.render(p)).endsWith("#EXT-X-ENDLIST\n");
+        assertThat(segmenter.onFrame(0, 0, 0, true, payload, 0, 5)).isEqualTo(StreamSegmenter.DROPPED_ENDED);
+    }
+
+    @Test
+    void decodeTimeGoingBackwardsIsDroppedAndCounted() {
+        feed(0, 3, 25);
+
+        assertThat(segmenter.onFrame(0, 0, 0, false, payload, 0, 5)).isEqualTo(StreamSegmenter.DROPPED_DTS_BACKWARDS);
+    }
+
+    @Test
+    void bitratesArePeakAndMeanOfTheStoredSegments() {
+        feed(0, 25 * 3 + 1, 25);
+
+        BitrateStats stats = store.bitrates();
+        long bytes = 0;
+        for (long msn = 0; msn < 3; msn++) {
+            bytes += store.segment(1, msn).length;
+        }
+        assertThat(stats.averageBitsPerSecond()).isEqualTo(Math.round(bytes * 8 / 3.0));
+        assertThat(stats.peakBitsPerSecond()).isGreaterThanOrEqualTo(stats.averageBitsPerSecond());
+    }
+
+    @Test
+    void sourceStallEndsTheSegmentAtItsLastFrameInsteadOfStretchingIt() {
+        feed(0, 30, 25);
+        long resume = 29L * FRAME + 3 * 90_000; // three seconds of nothing
+        for (int i = 0; i < 30; i++) {
+            long dts = resume + (long) i * FRAME;
+            segmenter.onFrame(0, dts, dts, i % 25 == 0, payload, 0, 5);
+        }
+
+        List<SegmentInfo> segments = store.playlist().segments();
+        assertThat(segmenter.gaps()).isEqualTo(1);
+        assertThat(segments.get(1).duration()).isCloseTo(0.2, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(segments.get(2).programDateTime()).isEqualTo(T0.plusMillis(29 * 40 + 3000));
+        assertThat(segments.get(2).parts().get(0).independent()).isTrue();
+    }
+
+    @Test
+    void irregularFrameTimingNeverPushesASegmentPastTheTargetDuration() {
+        long dts = 0;
+        for (int i = 0; i < 400; i++) {
+            // 40 ms frames with a 1.9 s hiccup every 90 frames, keyframes far apart
+            dts += i % 90 == 89 ? 171_000 : FRAME;
+            segmenter.onFrame(0, dts, dts, i % 500 == 0, payload, 0, 5);
+        }
+
+        assertThat(store.playlist().segments()).filteredOn(SegmentInfo::complete)
+                .allSatisfy(s -> assertThat(Math.round(s.duration())).isLessThanOrEqualTo(4));
+    }
+}
