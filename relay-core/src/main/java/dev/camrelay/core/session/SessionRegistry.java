@@ -1,6 +1,8 @@
 package dev.camrelay.core.session;
 
+import dev.camrelay.core.buffer.StreamReader;
 import dev.camrelay.core.isolation.IsolationAlarm;
+import dev.camrelay.core.media.StreamKey;
 import dev.camrelay.core.token.RevocationList;
 import java.time.Clock;
 import java.time.Duration;
@@ -73,6 +75,18 @@ public final class SessionRegistry {
         }
         sessions.put(id, session);
         return session;
+    }
+
+    /**
+     * Opens a relay-internal reader of a camera's current stream, for an egress stage that one stream feeds and all
+     * of that camera's viewers share (the LL-HLS segmenter: one per stream, architecture.md section 2). As with a
+     * session's reader, the expected camera comes from the caller, not from the buffer, so a wrong directory entry
+     * fails closed at the first frame. What such a stage produces must still reach a viewer only through that
+     * viewer's session, checked per request.
+     */
+    public Optional<StreamReader> openStreamReader(String cameraId, int rendition) {
+        return directory.current(cameraId, rendition).map(buffer -> buffer.openReader(
+                new StreamKey(cameraId, buffer.key().epoch(), rendition), alarm));
     }
 
     /** The session a token was issued with (its {@code jti}), while it is listed. */

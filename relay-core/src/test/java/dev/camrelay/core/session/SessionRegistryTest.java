@@ -202,4 +202,19 @@ class SessionRegistryTest {
         assertThatThrownBy(() -> sessions.create("cam-b", Protocol.HLS, "v", Duration.ofMinutes(1), "jti-x", 0))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aSharedStreamReaderChecksTheCameraItWasOpenedFor() {
+        StreamBuffer a = goLive("cam-a", 5);
+        publish(a, "A0", true);
+        live.put("cam-c", a); // fault injection: cam-c's entry points at cam-a's stream
+
+        StreamReader right = sessions.openStreamReader("cam-a", 0).orElseThrow();
+        StreamReader wrong = sessions.openStreamReader("cam-c", 0).orElseThrow();
+
+        assertThat(right.poll()).isEqualTo(StreamReader.FRAME);
+        assertThat(wrong.poll()).isEqualTo(StreamReader.CLOSED);
+        assertThat(violations.total()).isEqualTo(1);
+        assertThat(sessions.openStreamReader("cam-idle", 0)).isEmpty();
+    }
 }
