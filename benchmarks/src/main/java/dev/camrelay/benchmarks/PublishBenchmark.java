@@ -3,6 +3,7 @@ package dev.camrelay.benchmarks;
 import com.lmax.disruptor.RingBuffer;
 import dev.camrelay.core.buffer.StreamBuffer;
 import java.util.concurrent.TimeUnit;
+import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.broadcast.BroadcastTransmitter;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -51,6 +52,18 @@ public class PublishBenchmark {
         }
     }
 
+    /** The floor: the same bytes copied into a region of the ring's size at a rolling, aligned offset. */
+    @State(Scope.Thread)
+    public static class PlainRegion {
+        UnsafeBuffer region;
+        int offset;
+
+        @Setup
+        public void createRegion() {
+            region = new UnsafeBuffer(BufferUtil.allocateDirectAligned(BenchmarkRings.CAPACITY, 128));
+        }
+    }
+
     @State(Scope.Thread)
     public static class StreamBufferWriter {
         StreamBuffer stream;
@@ -79,6 +92,17 @@ public class PublishBenchmark {
         public void createRing(Frame frame) {
             ring = BenchmarkRings.disruptorRing(frame.frameSize);
         }
+    }
+
+    @Benchmark
+    public int plainCopy(Frame frame, PlainRegion r) {
+        int at = r.offset;
+        if (at + frame.frameSize > r.region.capacity()) {
+            at = 0;
+        }
+        r.region.putBytes(at, frame.payload, 0, frame.frameSize);
+        r.offset = at + ((frame.frameSize + 7) & -8);
+        return at;
     }
 
     @Benchmark
