@@ -24,7 +24,8 @@ rows = list(csv.DictReader(open(sys.argv[1])))
 score = {}
 alloc = {}
 for r in rows:
-    name = r['Benchmark'].split('.')[-1]
+    b = r['Benchmark']
+    name = b[b.index('Benchmark.') + len('Benchmark.'):]
     key = (name, r.get('Param: frameSize', ''), r.get('Param: readers', ''))
     if name.endswith(':gc.alloc.rate.norm'):
         alloc[(name.split(':')[0],) + key[1:]] = float(r['Score'])
@@ -43,13 +44,16 @@ for size in ("1024", "16384", "204800"):
           f"| **{sb/base:.2f}x** | {fmt(('agronaBroadcastTransmit', size, ''))} | {fmt(('disruptorPublish', size, ''))} "
           f"| {alloc.get(('streamBufferPublish', size, ''), float('nan')):.3f} |")
 print("\n### Fan-out (one frame published and copied out by every reader; ns/op, lower is better)\n")
-print("| frame | readers | plain copy (N copies) | StreamBuffer (publish + N reads) | ratio | Agrona broadcast | Disruptor | StreamBuffer B/op |")
-print("|---|---|---|---|---|---|---|---|")
+print("| frame | readers | plain copy (N copies) | StreamBuffer (publish + N reads) | ratio | read ratio | "
+      "Agrona broadcast | Disruptor | StreamBuffer B/op |")
+print("|---|---|---|---|---|---|---|---|---|")
 for size in ("1024", "16384", "204800"):
     for readers in ("1", "10", "100"):
         k = lambda n: (n, size, readers)
         base = score[k("plainCopy")][0]
         sb = score[k("streamBuffer")][0]
-        print(f"| {int(size)//1024} KiB | {readers} | {fmt(k('plainCopy'))} | {fmt(k('streamBuffer'))} | **{sb/base:.2f}x** "
+        reads = sb - score[("streamBufferPublish", size, "")][0]
+        print(f"| {int(size)//1024} KiB | {readers} | {fmt(k('plainCopy'))} | {fmt(k('streamBuffer'))} | {sb/base:.2f}x "
+              f"| **{reads/base:.2f}x** "
               f"| {fmt(k('agronaBroadcast'))} | {fmt(k('disruptor'))} | {alloc.get(k('streamBuffer'), float('nan')):.3f} |")
 PY
