@@ -85,6 +85,15 @@ public final class RtpReceptionStats {
         return VALID;
     }
 
+    /** Forgets the source (SSRC change). */
+    public void reset() {
+        started = false;
+        haveTransit = false;
+        jitterScaled = 0;
+        probation = MIN_SEQUENTIAL;
+        init(0);
+    }
+
     private void init(int seq) {
         baseSeq = seq;
         maxSeq = seq;

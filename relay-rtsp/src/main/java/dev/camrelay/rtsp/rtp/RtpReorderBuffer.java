@@ -190,6 +190,16 @@ public final class RtpReorderBuffer {
         handler.onRtpPacket(outgoing);
     }
 
+    /** Forgets every held packet and the expected sequence (SSRC change); counters are kept. */
+    public void reset() {
+        for (int i = 0; i < capacity; i++) {
+            sequences[i] = -1;
+        }
+        held = 0;
+        next = -1;
+        consecutiveLate = 0;
+    }
+
     /** Packets held now. */
     public int held() {
         return held;
