@@ -26,11 +26,17 @@ import java.util.List;
  * to the next plausible start ({@code $} followed by an RTP/RTCP version-2 byte, or a request or status line) and
  * counted in {@link #bytesSkipped()}. Limits are in {@link RtspLimits}; breaking one is an
  * {@link RtspProtocolError}, never an exception.
+ *
+ * <p>Interleaved frames are zero-copy retained slices of the cumulation buffer (one small holder object per frame,
+ * as every Netty message); the next handler must release them promptly, as they pin the cumulation.
  */
 public final class RtspFramer extends ByteToMessageDecoder {
 
     private static final int NEED_MORE = 0;
     private static final int PROGRESS = 1;
+
+    /** A status line starts with the protocol name (RFC 2326 §7.1). */
+    private static final byte[] RTSP_PREFIX = {'R', 'T', 'S', 'P', '/'};
 
     private static final int START_GARBAGE = 0;
     private static final int START_WAIT = 1;
@@ -265,17 +271,16 @@ public final class RtspFramer extends ByteToMessageDecoder {
     /** Looks at the first bytes only: is this a request line, a status line, garbage, or too early to tell? */
     private static int classifyStart(ByteBuf in, int i) {
         int available = in.readableBytes();
-        byte[] rtsp = {'R', 'T', 'S', 'P', '/'};
-        int n = Math.min(available, rtsp.length);
+        int n = Math.min(available, RTSP_PREFIX.length);
         boolean rtspPrefix = true;
         for (int k = 0; k < n; k++) {
-            if (in.getByte(i + k) != rtsp[k]) {
+            if (in.getByte(i + k) != RTSP_PREFIX[k]) {
                 rtspPrefix = false;
                 break;
             }
         }
         if (rtspPrefix) {
-            return n == rtsp.length ? START_RESPONSE : START_WAIT;
+            return n == RTSP_PREFIX.length ? START_RESPONSE : START_WAIT;
         }
         int limit = Math.min(available, MAX_METHOD_LENGTH + 1);
         for (int k = 0; k < limit; k++) {
