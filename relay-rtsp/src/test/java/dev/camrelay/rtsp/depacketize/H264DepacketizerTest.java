@@ -219,4 +219,36 @@ class H264DepacketizerTest {
         feed(0x0000_0BB8L, true, slice(1, 40, 2));
         assertThat(sink.units).extracting(AccessUnit::pts).containsExactly(0xFFFF_F000L, 0x1_0000_0BB8L);
     }
+
+    @Test
+    void anAccessUnitOverTheSizeLimitIsDroppedAndCounted() {
+        byte[] idr = slice(5, 40, 1);
+        feed(0, true, idr);
+        byte[] chunk = new byte[60_000];
+        java.util.Arrays.fill(chunk, (byte) 0x11);
+        byte[] first = new byte[chunk.length + 2];
+        first[0] = 0x7C;
+        first[1] = (byte) 0x81; // FU-A start of a non-IDR slice
+        int status = feed(3000, false, first);
+        int fragments = H264Depacketizer.MAX_ACCESS_UNIT_LENGTH / chunk.length + 1;
+        for (int i = 0; i < fragments && status != RtpDepacketizer.TOO_LARGE; i++) {
+            byte[] middle = first.clone();
+            middle[1] = 0x01;
+            status = feed(3000, false, middle);
+        }
+        assertThat(status).isEqualTo(RtpDepacketizer.TOO_LARGE);
+        assertThat(depacketizer.accessUnitsTooLarge()).isEqualTo(1);
+        assertThat(feed(6000, true, slice(5, 40, 2))).isEqualTo(RtpDepacketizer.PUBLISHED);
+        assertThat(sink.units).extracting(AccessUnit::pts).containsExactly(0L, 6000L);
+    }
+
+    @Test
+    void tooManyNalUnitsInOneAccessUnitAreDroppedAndCounted() {
+        for (int i = 0; i < H264Depacketizer.MAX_NALS_PER_ACCESS_UNIT; i++) {
+            feed(0, false, slice(5, 10, i));
+        }
+        assertThat(feed(0, true, slice(5, 10, 0))).isEqualTo(RtpDepacketizer.TOO_LARGE);
+        assertThat(sink.units).isEmpty();
+        assertThat(depacketizer.accessUnitsDropped()).isEqualTo(1);
+    }
 }

@@ -244,4 +244,58 @@ class RtspFramerTest {
         releaseSlice(f);
         assertFalse(dec.finish());
     }
+
+    @Test
+    void randomChunkingNeverChangesTheFramesAndRandomBytesNeverThrow() {
+        java.util.Random random = new java.util.Random(7);
+        for (int run = 0; run < 50; run++) {
+            List<Object> parts = new ArrayList<>();
+            List<String> expected = new ArrayList<>();
+            for (int m = 0; m < 20; m++) {
+                switch (random.nextInt(3)) {
+                    case 0 -> {
+                        parts.add(interleaved(random.nextInt(4), 1 + random.nextInt(3000)));
+                        expected.add("frame");
+                    }
+                    case 1 -> {
+                        parts.add(DESCRIBE_REPLY);
+                        expected.add("response");
+                    }
+                    default -> {
+                        parts.add(SERVER_REQUEST);
+                        expected.add("request");
+                    }
+                }
+            }
+            byte[] stream = concat(parts.toArray());
+            EmbeddedChannel ch = new EmbeddedChannel(new RtspFramer());
+            int pos = 0;
+            List<String> got = new ArrayList<>();
+            while (pos < stream.length) {
+                int n = Math.min(stream.length - pos, 1 + random.nextInt(700));
+                ch.writeInbound(Unpooled.wrappedBuffer(stream, pos, n));
+                pos += n;
+                Object o;
+                while ((o = ch.readInbound()) != null) {
+                    got.add(o instanceof InterleavedFrame ? "frame"
+                            : o instanceof RtspResponse ? "response" : "request");
+                    if (o instanceof InterleavedFrame f) {
+                        f.release();
+                    }
+                }
+            }
+            assertThat(got).isEqualTo(expected);
+            assertFalse(ch.finish());
+
+            byte[] noise = new byte[20_000];
+            random.nextBytes(noise);
+            EmbeddedChannel noisy = new EmbeddedChannel(new RtspFramer());
+            for (Object o : frame(noisy, noise, 1 + random.nextInt(2000))) {
+                if (o instanceof InterleavedFrame f) {
+                    f.release();
+                }
+            }
+            noisy.finishAndReleaseAll();
+        }
+    }
 }
