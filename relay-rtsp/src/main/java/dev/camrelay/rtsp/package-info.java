@@ -1,6 +1,17 @@
 /**
- * Camera ingest over RTSP (RFC 2326): the framer and codec, the pull client and the push (ANNOUNCE/RECORD) server,
- * RTP/RTCP receive and the H.264/H.265/AAC/Opus/G.711 depacketizers that publish whole access units into a camera's
- * {@code StreamBuffer} through an {@code IngestSink}. Not built yet: see the RTSP ingest issue.
+ * Camera ingest over RTSP (RFC 2326/7826). Built so far, one package per protocol piece:
+ * <ul>
+ * <li>{@link dev.camrelay.rtsp.message}: the connection framer (requests, responses and interleaved frames mixed,
+ * resync after garbage, limits) and encoder, and the lenient {@code Transport} header;</li>
+ * <li>{@link dev.camrelay.rtsp.sdp}: tolerant SDP parser and writer, control URL rules, codec fmtp;</li>
+ * <li>{@link dev.camrelay.rtsp.rtp}: RTP header flyweight, reorder buffer, reception statistics, RTCP SR/RR and
+ * the NTP/RTP clock mapping;</li>
+ * <li>{@link dev.camrelay.rtsp.depacketize}: H.264, H.265, AAC, Opus and G.711 depacketizers publishing whole
+ * access units through an {@code AccessUnitSink} (a {@code StreamBuffer} plugs in directly);</li>
+ * <li>{@link dev.camrelay.rtsp.receive}: one track's receive path (reorder, statistics, SSRC change, depacketizer,
+ * RTCP) and the UDP socket options.</li>
+ * </ul>
+ * Not built yet: the pull client (OPTIONS/DESCRIBE/SETUP/PLAY, auth, keepalive, UDP-to-TCP fallback) and the
+ * ANNOUNCE/RECORD server that drive these pieces and feed an {@code IngestSink}.
  */
 package dev.camrelay.rtsp;
