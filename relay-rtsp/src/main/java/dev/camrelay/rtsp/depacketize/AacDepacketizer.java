@@ -7,14 +7,14 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * MPEG-4 AAC over RTP in RFC 3640 AAC-hbr mode (§3.3.6) to raw AAC frames: the AU-headers section (§3.2.1: a
+ * Threading: confined to the track's receive thread; allocates nothing per packet.
+ *
+ * <p>MPEG-4 AAC over RTP in RFC 3640 AAC-hbr mode (§3.3.6) to raw AAC frames: the AU-headers section (§3.2.1: a
  * 16-bit length in bits, then per access unit {@code sizelength} bits of size and {@code indexlength} /
  * {@code indexdeltalength} bits of index) followed by the access units. Several AUs per packet get timestamps
  * {@code ts + index * samplesPerFrame}; an AU larger than its packet is fragmented over packets with the same
  * timestamp, the marker on the last (§3.2.3), and is reassembled. ADTS headers some cameras leave in the AUs are
  * stripped. A lost packet drops only the AU it belonged to (AAC frames decode independently).
- *
- * <p>Threading: confined to the track's receive thread; allocates nothing per packet.
  */
 public final class AacDepacketizer implements RtpDepacketizer {
 

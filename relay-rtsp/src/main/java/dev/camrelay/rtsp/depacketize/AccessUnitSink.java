@@ -4,12 +4,12 @@ import dev.camrelay.core.buffer.StreamBuffer;
 import org.agrona.DirectBuffer;
 
 /**
- * Where a depacketizer delivers whole access units: AVCC video (4-byte big-endian length before each NAL unit,
+ * Threading: called on the depacketizer's thread (the track's receive thread), which must be the only writer
+ * of a {@link StreamBuffer} plugged in with {@link #of(StreamBuffer)}.
+ *
+ * <p>Where a depacketizer delivers whole access units: AVCC video (4-byte big-endian length before each NAL unit,
  * parameter sets in-band on keyframes) or one raw audio frame. The bytes are valid only during the call; the
  * depacketizer reuses its buffer for the next access unit.
- *
- * <p>Threading: called on the depacketizer's thread (the track's receive thread), which must be the only writer
- * of a {@link StreamBuffer} plugged in with {@link #of(StreamBuffer)}.
  */
 @FunctionalInterface
 public interface AccessUnitSink {

@@ -3,11 +3,11 @@ package dev.camrelay.rtsp.depacketize;
 import org.agrona.DirectBuffer;
 
 /**
- * Finds NAL units in Annex-B byte streams (H.264 Annex B, H.265 Annex B: {@code 00 00 01} or {@code 00 00 00 01}
+ * Threading: stateless.
+ *
+ * <p>Finds NAL units in Annex-B byte streams (H.264 Annex B, H.265 Annex B: {@code 00 00 01} or {@code 00 00 00 01}
  * before each NAL unit). Some cameras put start codes inside RTP payloads or in {@code sprop-parameter-sets}
  * (protocols.md 3.2, gortsplib {@code removeAnnexB}).
- *
- * <p>Threading: stateless.
  */
 final class AnnexB {
 

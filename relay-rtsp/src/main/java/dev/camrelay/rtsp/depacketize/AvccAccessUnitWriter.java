@@ -5,12 +5,12 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * Builds one AVCC access unit (ISO/IEC 14496-15: each NAL unit prefixed by its 4-byte big-endian length) in a
+ * Threading: confined to the owning depacketizer's thread. Allocates only when an access unit is larger than
+ * any before (up to the limit).
+ *
+ * <p>Builds one AVCC access unit (ISO/IEC 14496-15: each NAL unit prefixed by its 4-byte big-endian length) in a
  * reused buffer. Room is kept in front of the first NAL unit so parameter sets can be prepended to a keyframe that
  * lacks them without moving the access unit.
- *
- * <p>Threading: confined to the owning depacketizer's thread. Allocates only when an access unit is larger than
- * any before (up to the limit).
  */
 final class AvccAccessUnitWriter {
 

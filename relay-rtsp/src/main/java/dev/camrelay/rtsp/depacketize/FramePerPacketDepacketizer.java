@@ -4,12 +4,12 @@ import dev.camrelay.rtsp.rtp.RtpPacket;
 import dev.camrelay.rtsp.rtp.RtpTimestampUnwrapper;
 
 /**
- * Audio payloads that carry exactly one frame per packet: Opus (RFC 7587 §4.2, one Opus packet; always
+ * Threading: confined to the track's receive thread; allocates nothing per packet.
+ *
+ * <p>Audio payloads that carry exactly one frame per packet: Opus (RFC 7587 §4.2, one Opus packet; always
  * {@code opus/48000/2} in SDP, §7) and G.711 PCMU/PCMA (RFC 3551 §4.5.14, a run of 8-bit samples; PT 0/8 at
  * 8 kHz, but dynamic types and 16 kHz clocks are accepted: the clock only scales timestamps). Each payload is
  * published as it is, at its unwrapped RTP timestamp. A lost packet loses only its own frame.
- *
- * <p>Threading: confined to the track's receive thread; allocates nothing per packet.
  */
 public final class FramePerPacketDepacketizer implements RtpDepacketizer {
 

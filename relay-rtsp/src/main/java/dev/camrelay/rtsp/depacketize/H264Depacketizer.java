@@ -8,7 +8,9 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * H.264 over RTP (RFC 6184) to AVCC access units: single NAL unit packets (§5.6), STAP-A (§5.7.1, zero padding
+ * Threading: confined to the track's receive thread; allocates nothing per packet.
+ *
+ * <p>H.264 over RTP (RFC 6184) to AVCC access units: single NAL unit packets (§5.6), STAP-A (§5.7.1, zero padding
  * after the last unit allowed) and FU-A (§5.8, start and end in one fragment accepted). An access unit ends at the
  * marker bit (§5.1) or, for cameras that send no marker, when the timestamp changes; a marker on a packet with
  * only SPS/PPS/SEI is ignored (protocols.md 3.1, 3.2). A keyframe is an access unit with an IDR slice; the latest
@@ -19,8 +21,6 @@ import org.agrona.concurrent.UnsafeBuffer;
  * is dropped, and so is every unit after it until the next keyframe, since they reference what was lost.
  * Packetization modes 0 and 1 need nothing else; STAP-B, MTAP and FU-B (interleaved mode, §5.7.2, §5.8) are
  * reported {@link #UNSUPPORTED}.
- *
- * <p>Threading: confined to the track's receive thread; allocates nothing per packet.
  */
 public final class H264Depacketizer implements RtpDepacketizer {
 

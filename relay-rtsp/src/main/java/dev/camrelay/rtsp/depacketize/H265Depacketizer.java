@@ -8,7 +8,9 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * H.265 over RTP (RFC 7798) to AVCC-style (4-byte length) access units: single NAL unit packets (§4.4.1),
+ * Threading: confined to the track's receive thread; allocates nothing per packet.
+ *
+ * <p>H.265 over RTP (RFC 7798) to AVCC-style (4-byte length) access units: single NAL unit packets (§4.4.1),
  * aggregation packets (AP, type 48, §4.4.2) and fragmentation units (FU, type 49, §4.4.3), with the DONL/DOND
  * fields when {@code sprop-max-don-diff} is above 0 (§4.4, §7.1). An access unit ends at the marker bit or a
  * timestamp change; a marker on non-VCL units alone is ignored. A keyframe is an access unit with an IRAP picture
@@ -18,8 +20,6 @@ import org.agrona.concurrent.UnsafeBuffer;
  *
  * <p>Loss: as {@link H264Depacketizer}: a unit that may miss a packet is dropped, and every unit after it until the
  * next keyframe.
- *
- * <p>Threading: confined to the track's receive thread; allocates nothing per packet.
  */
 public final class H265Depacketizer implements RtpDepacketizer {
 

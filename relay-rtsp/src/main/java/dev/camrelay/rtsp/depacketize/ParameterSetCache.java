@@ -5,10 +5,10 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * The latest parameter sets of a video track (H.264: SPS, PPS; H.265: VPS, SPS, PPS), from the SDP first and then
- * in-band, which wins (protocols.md 3.2). Fixed slots; storing copies bytes and allocates nothing.
+ * Threading: confined to the owning depacketizer's thread.
  *
- * <p>Threading: confined to the owning depacketizer's thread.
+ * <p>The latest parameter sets of a video track (H.264: SPS, PPS; H.265: VPS, SPS, PPS), from the SDP first and then
+ * in-band, which wins (protocols.md 3.2). Fixed slots; storing copies bytes and allocates nothing.
  */
 final class ParameterSetCache {
 

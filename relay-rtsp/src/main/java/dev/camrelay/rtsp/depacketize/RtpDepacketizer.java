@@ -3,12 +3,12 @@ package dev.camrelay.rtsp.depacketize;
 import dev.camrelay.rtsp.rtp.RtpPacket;
 
 /**
- * Turns one track's RTP packets, in sequence order, into whole access units for an {@link AccessUnitSink}. A
+ * Threading: implementations are confined to one thread (the track's receive thread) and allocate nothing per
+ * packet in steady state.
+ *
+ * <p>Turns one track's RTP packets, in sequence order, into whole access units for an {@link AccessUnitSink}. A
  * sequence gap is loss: an access unit that may miss a packet is never published as if whole. Expected conditions
  * (loss, malformed or unsupported payloads, oversize units) are status codes and counters, never exceptions.
- *
- * <p>Threading: implementations are confined to one thread (the track's receive thread) and allocate nothing per
- * packet in steady state.
  */
 public interface RtpDepacketizer {
 

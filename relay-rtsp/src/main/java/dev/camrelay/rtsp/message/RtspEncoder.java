@@ -6,10 +6,10 @@ import io.netty.handler.codec.MessageToByteEncoder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Writes {@link RtspRequest}, {@link RtspResponse} and {@link InterleavedFrame} (RFC 2326 §6, §7, §10.12). A
- * non-empty body gets a {@code Content-Length} header if the message has none.
+ * Threading: a channel handler; confined to its channel's event loop.
  *
- * <p>Threading: a channel handler; confined to its channel's event loop.
+ * <p>Writes {@link RtspRequest}, {@link RtspResponse} and {@link InterleavedFrame} (RFC 2326 §6, §7, §10.12). A
+ * non-empty body gets a {@code Content-Length} header if the message has none.
  */
 public final class RtspEncoder extends MessageToByteEncoder<RtspMessage> {
 

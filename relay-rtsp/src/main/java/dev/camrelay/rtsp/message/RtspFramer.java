@@ -16,10 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Frames one RTSP connection: requests (either direction), responses and interleaved {@code $} frames, mixed in
- * any order between messages (RFC 2326 §10.12), including before the PLAY reply (scottlamb/retina#46).
+ * Threading: a channel handler; confined to its channel's event loop like every {@link ByteToMessageDecoder}.
  *
- * <p>Threading: a channel handler; confined to its channel's event loop like every {@link ByteToMessageDecoder}.
+ * <p>Frames one RTSP connection: requests (either direction), responses and interleaved {@code $} frames, mixed in
+ * any order between messages (RFC 2326 §10.12), including before the PLAY reply (scottlamb/retina#46).
  *
  * <p>Emits {@link RtspRequest}, {@link RtspResponse}, {@link InterleavedFrame} and, at most once,
  * {@link RtspProtocolError}, after which it discards all input. Bytes that cannot start a message are skipped up

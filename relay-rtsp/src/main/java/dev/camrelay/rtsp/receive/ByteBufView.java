@@ -4,10 +4,10 @@ import io.netty.buffer.ByteBuf;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * Points a reused Agrona {@link UnsafeBuffer} at a Netty {@link ByteBuf}'s readable bytes without copying, so the
- * RTP flyweights read Netty's memory directly.
+ * Threading: each instance confined to one thread; the view is valid until the ByteBuf is released.
  *
- * <p>Threading: each instance confined to one thread; the view is valid until the ByteBuf is released.
+ * <p>Points a reused Agrona {@link UnsafeBuffer} at a Netty {@link ByteBuf}'s readable bytes without copying, so the
+ * RTP flyweights read Netty's memory directly.
  */
 public final class ByteBufView {
 

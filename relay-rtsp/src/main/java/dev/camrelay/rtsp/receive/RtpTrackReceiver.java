@@ -12,13 +12,13 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * Receives one track: RTP through an optional reorder buffer (UDP; TCP-interleaved arrives in order) into
+ * Threading: confined to one thread, the event loop that reads the track's RTP and RTCP. Allocates nothing per
+ * packet.
+ *
+ * <p>Receives one track: RTP through an optional reorder buffer (UDP; TCP-interleaved arrives in order) into
  * reception statistics and the track's depacketizer; RTCP sender reports into the NTP/RTP clock mapping; receiver
  * reports out (RFC 3550 §6.4). The first valid packet locks the SSRC; a new SSRC (camera restart) resets the
  * depacketizer, the statistics and the reorder buffer, and is counted (protocols.md 3.5).
- *
- * <p>Threading: confined to one thread, the event loop that reads the track's RTP and RTCP. Allocates nothing per
- * packet.
  */
 public final class RtpTrackReceiver {
 

@@ -5,10 +5,10 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
 
 /**
- * Socket options every RTP/RTCP UDP channel needs. Netty's datagram default receive buffer is 2048 bytes and
- * truncates larger datagrams silently (riemann/riemann#603); cameras send RTP of ~10 kB (protocols.md 0.1).
+ * Threading: stateless.
  *
- * <p>Threading: stateless.
+ * <p>Socket options every RTP/RTCP UDP channel needs. Netty's datagram default receive buffer is 2048 bytes and
+ * truncates larger datagrams silently (riemann/riemann#603); cameras send RTP of ~10 kB (protocols.md 0.1).
  */
 public final class UdpReceiveOptions {
 

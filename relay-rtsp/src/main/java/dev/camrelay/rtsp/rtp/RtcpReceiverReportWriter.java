@@ -17,10 +17,10 @@ import java.nio.ByteOrder;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * Writes a receiver report with one report block (RFC 3550 §6.4.2) for one source. Cameras need RRs at least
- * every 5 s on UDP (protocols.md 1.6).
+ * Threading: stateless; call from the track's receive thread, which owns the statistics it reads.
  *
- * <p>Threading: stateless; call from the track's receive thread, which owns the statistics it reads.
+ * <p>Writes a receiver report with one report block (RFC 3550 §6.4.2) for one source. Cameras need RRs at least
+ * every 5 s on UDP (protocols.md 1.6).
  */
 public final class RtcpReceiverReportWriter {
 

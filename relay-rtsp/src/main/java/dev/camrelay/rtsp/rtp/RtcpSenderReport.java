@@ -15,9 +15,9 @@ import java.nio.ByteOrder;
 import org.agrona.DirectBuffer;
 
 /**
- * Flyweight that finds the sender report in a compound RTCP packet (RFC 3550 §6.1, §6.4.1) and reads it.
+ * Threading: confined to one thread; the wrapped bytes must not change while in use.
  *
- * <p>Threading: confined to one thread; the wrapped bytes must not change while in use.
+ * <p>Flyweight that finds the sender report in a compound RTCP packet (RFC 3550 §6.1, §6.4.1) and reads it.
  */
 public final class RtcpSenderReport {
 

@@ -1,11 +1,11 @@
 package dev.camrelay.rtsp.rtp;
 
 /**
- * Maps a track's RTP timestamps to the sender's wallclock from its latest sender report (RFC 3550 §6.4.1):
+ * Threading: confined to one thread (the track's receive thread).
+ *
+ * <p>Maps a track's RTP timestamps to the sender's wallclock from its latest sender report (RFC 3550 §6.4.1):
  * {@code wallclock = NTP_SR + (ts - RTP_SR) / clockRate}. Also keeps what a receiver report needs: LSR (the middle
  * 32 bits of the SR's NTP timestamp) and when the SR arrived, for DLSR.
- *
- * <p>Threading: confined to one thread (the track's receive thread).
  */
 public final class RtpClockMapping {
 

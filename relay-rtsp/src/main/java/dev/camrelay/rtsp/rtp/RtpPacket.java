@@ -20,10 +20,10 @@ import java.nio.ByteOrder;
 import org.agrona.DirectBuffer;
 
 /**
- * Flyweight over one RTP packet (RFC 3550 §5.1, layout in {@link RtpDescriptor}): {@link #wrap} validates the
- * header and locates the payload; the getters read straight from the wrapped buffer. Reused for every packet.
+ * Threading: confined to one thread; the wrapped bytes must not change while in use.
  *
- * <p>Threading: confined to one thread; the wrapped bytes must not change while in use.
+ * <p>Flyweight over one RTP packet (RFC 3550 §5.1, layout in {@link RtpDescriptor}): {@link #wrap} validates the
+ * header and locates the payload; the getters read straight from the wrapped buffer. Reused for every packet.
  */
 public final class RtpPacket {
 

@@ -1,10 +1,10 @@
 package dev.camrelay.rtsp.rtp;
 
 /**
- * Per-source reception statistics for receiver reports: sequence validation and the extended highest sequence
- * (RFC 3550 §A.1), packets expected and lost (§A.3) and interarrival jitter (§6.4.1, §A.8).
+ * Threading: confined to one thread (the track's receive thread).
  *
- * <p>Threading: confined to one thread (the track's receive thread).
+ * <p>Per-source reception statistics for receiver reports: sequence validation and the extended highest sequence
+ * (RFC 3550 §A.1), packets expected and lost (§A.3) and interarrival jitter (§6.4.1, §A.8).
  */
 public final class RtpReceptionStats {
 

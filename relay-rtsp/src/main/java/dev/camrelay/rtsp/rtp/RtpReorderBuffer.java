@@ -4,14 +4,14 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * Bounded reorder buffer for RTP over UDP (RFC 3550 §A.1 sequence handling; protocols.md 3.5): delivers packets in
+ * Threading: confined to one thread (the track's receive thread). Allocates only when a slot first holds a packet
+ * larger than any before.
+ *
+ * <p>Bounded reorder buffer for RTP over UDP (RFC 3550 §A.1 sequence handling; protocols.md 3.5): delivers packets in
  * sequence order, holds out-of-order ones in preallocated slots, drops duplicates and late packets, and gives up
  * on a hole when the window is full or the oldest held packet waited longer than the hold limit. Sequence numbers
  * are extended past the 16-bit wrap. Packets skipped over are counted in {@link #packetsLost()}; the receiver sees
  * them as a sequence gap.
- *
- * <p>Threading: confined to one thread (the track's receive thread). Allocates only when a slot first holds a packet
- * larger than any before.
  */
 public final class RtpReorderBuffer {
 

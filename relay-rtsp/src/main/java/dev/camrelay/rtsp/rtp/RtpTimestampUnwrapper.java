@@ -1,10 +1,10 @@
 package dev.camrelay.rtsp.rtp;
 
 /**
- * Turns 32-bit RTP timestamps (RFC 3550 §5.1, wrapping every 2^32 ticks: 13 h at 90 kHz) into a monotonic-ish
- * 64-bit timeline: each timestamp is placed within ±2^31 of the previous one. The first timestamp maps to itself.
+ * Threading: confined to one thread (the track's receive thread).
  *
- * <p>Threading: confined to one thread (the track's receive thread).
+ * <p>Turns 32-bit RTP timestamps (RFC 3550 §5.1, wrapping every 2^32 ticks: 13 h at 90 kHz) into a monotonic-ish
+ * 64-bit timeline: each timestamp is placed within ±2^31 of the previous one. The first timestamp maps to itself.
  */
 public final class RtpTimestampUnwrapper {
 

@@ -4,13 +4,13 @@ import java.net.URI;
 import java.util.Locale;
 
 /**
- * Base and track URLs of an RTSP session (RFC 2326 §C.1.1; protocols.md 1.2, gortsplib {@code findBaseURL}). The
+ * Threading: stateless; control plane.
+ *
+ * <p>Base and track URLs of an RTSP session (RFC 2326 §C.1.1; protocols.md 1.2, gortsplib {@code findBaseURL}). The
  * base is, in order: an absolute session-level {@code a=control}, then {@code Content-Base} (may be path-only,
  * with or without a trailing {@code /}), then the request URL. A track URL is the media control when absolute,
  * the base when the control is empty or {@code *}, otherwise base + {@code /} + control. Odd paths are kept as
  * they are (Reolink {@code //h264Preview_01_main}): nothing is normalised.
- *
- * <p>Threading: stateless; control plane.
  */
 public final class ControlUrls {
 

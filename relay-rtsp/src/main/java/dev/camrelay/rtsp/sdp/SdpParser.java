@@ -12,13 +12,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tolerant SDP parser (RFC 4566) for camera DESCRIBE answers and ANNOUNCE bodies. Cameras send broken SDP
+ * Threading: stateless; control plane.
+ *
+ * <p>Tolerant SDP parser (RFC 4566) for camera DESCRIBE answers and ANNOUNCE bodies. Cameras send broken SDP
  * (protocols.md 1.9): empty values, several {@code s=}, a broken {@code c=}, an unknown media type, an
  * {@code fmtp} for a payload type the section does not carry, duplicate sections with the same control. Anything
  * unparseable in one media section skips that section with a log line; it is never fatal for the session. Only an
  * SDP over {@link #MAX_SDP_LENGTH} is refused.
- *
- * <p>Threading: stateless; control plane.
  */
 public final class SdpParser {
 

@@ -5,10 +5,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Writes a {@link SessionDescription} as SDP (RFC 4566 §5, field order v o s c t a, then each m= section with its
- * c, rtpmap, fmtp, control and other attributes). Used for ANNOUNCE and DESCRIBE bodies and tests.
+ * Threading: stateless; control plane.
  *
- * <p>Threading: stateless; control plane.
+ * <p>Writes a {@link SessionDescription} as SDP (RFC 4566 §5, field order v o s c t a, then each m= section with its
+ * c, rtpmap, fmtp, control and other attributes). Used for ANNOUNCE and DESCRIBE bodies and tests.
  */
 public final class SdpWriter {
 
