@@ -7,11 +7,13 @@ import dev.camrelay.rtsp.rtp.RtpPacket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
 
 /**
  * Real x264 output from the system ffmpeg, packetized per RFC 6184 (STAP-A for small NAL units, FU-A for large
@@ -22,21 +24,30 @@ class H264RealStreamTest {
     private static final int FRAMES = 50;
     private static final int GOP = 25;
 
+    /** x264 settings: its defaults (B-frames, one slice per picture), and four slices per picture. */
+    private static final String[] VARIANTS = {"bframes=3", "slices=4"};
+
     @TempDir
     static Path dir;
-    private static List<List<byte[]>> sourceAccessUnits;
+    private static final Map<String, List<List<byte[]>>> ENCODED = new HashMap<>();
+    private List<List<byte[]>> sourceAccessUnits;
 
-    @BeforeAll
-    static void encode() throws Exception {
+    private static List<List<byte[]>> encode(String x264Params) throws Exception {
+        List<List<byte[]>> cached = ENCODED.get(x264Params);
+        if (cached != null) {
+            return cached;
+        }
         String ffmpeg = ExternalTool.require("ffmpeg");
-        Path out = dir.resolve("out.h264");
-        Path log = dir.resolve("ffmpeg.log");
+        Path out = dir.resolve("out-" + x264Params.replace('=', '-') + ".h264");
+        Path log = dir.resolve("ffmpeg-" + x264Params.replace('=', '-') + ".log");
         Process p = ExternalTool.start(log, 60, ffmpeg, "-nostdin", "-hide_banner", "-y", "-f", "lavfi", "-i",
                 "testsrc2=size=320x240:rate=25", "-t", "2", "-c:v", "libx264", "-g", String.valueOf(GOP),
-                "-bsf:v", "h264_mp4toannexb", "-f", "h264", out.toString());
+                "-x264-params", x264Params, "-bsf:v", "h264_mp4toannexb", "-f", "h264", out.toString());
         assertThat(ExternalTool.await(p, 60, log)).as("ffmpeg exit status; log:\n%s", Files.exists(log)
                 ? Files.readString(log) : "").isZero();
-        sourceAccessUnits = AnnexBTestReader.accessUnits(Files.readAllBytes(out));
+        List<List<byte[]>> units = AnnexBTestReader.accessUnits(Files.readAllBytes(out));
+        ENCODED.put(x264Params, units);
+        return units;
     }
 
     private static List<Integer> idrIndexes(List<List<byte[]>> units) {
@@ -61,7 +72,7 @@ class H264RealStreamTest {
         return sink.units;
     }
 
-    private static List<List<byte[]>> packetize(int mtu) {
+    private List<List<byte[]>> packetize(int mtu) {
         H264TestPacketizer packetizer = new H264TestPacketizer(mtu, 65_000);
         List<List<byte[]>> packets = new ArrayList<>();
         for (int i = 0; i < sourceAccessUnits.size(); i++) {
@@ -70,8 +81,13 @@ class H264RealStreamTest {
         return packets;
     }
 
-    @Test
-    void realX264StreamComesOutAsTheSourceAccessUnits() {
+    @ParameterizedTest(name = "x264 {0}")
+    @FieldSource("VARIANTS")
+    void realX264StreamComesOutAsTheSourceAccessUnits(String x264Params) throws Exception {
+        sourceAccessUnits = encode(x264Params);
+        if (x264Params.startsWith("slices")) {
+            assertThat(sourceAccessUnits.get(1).stream().filter(n -> (n[0] & 0x1F) == 1).count()).isEqualTo(4);
+        }
         assertThat(sourceAccessUnits).hasSize(FRAMES);
         List<Integer> sourceIdr = idrIndexes(sourceAccessUnits);
         assertThat(sourceIdr).contains(0, GOP);
@@ -100,8 +116,10 @@ class H264RealStreamTest {
         }
     }
 
-    @Test
-    void aLostFragmentDropsItsFrameAndEverythingUntilTheNextKeyframe() {
+    @ParameterizedTest(name = "x264 {0}")
+    @FieldSource("VARIANTS")
+    void aLostFragmentDropsItsFrameAndEverythingUntilTheNextKeyframe(String x264Params) throws Exception {
+        sourceAccessUnits = encode(x264Params);
         List<Integer> sourceIdr = idrIndexes(sourceAccessUnits);
         List<List<byte[]>> packets = packetize(300);
         int damaged = 5;
