@@ -68,6 +68,7 @@ public final class H264Depacketizer implements RtpDepacketizer {
     private boolean auHasIdr;
     private boolean auHasSps;
     private boolean auHasPps;
+    private boolean auFaultCounted;
     private boolean waitingForKeyframe = true;
     private int payloadStatus;
 
@@ -250,9 +251,14 @@ public final class H264Depacketizer implements RtpDepacketizer {
         }
     }
 
+    /** Marks the access unit broken; its first fault is counted, later ones (more packets of it) are not. */
     private void broken(int status) {
         auBroken = true;
         payloadStatus = status;
+        if (auFaultCounted) {
+            return;
+        }
+        auFaultCounted = true;
         switch (status) {
             case MALFORMED -> malformed++;
             case UNSUPPORTED -> unsupported++;
@@ -296,6 +302,7 @@ public final class H264Depacketizer implements RtpDepacketizer {
         au.reset();
         auOpen = false;
         auBroken = false;
+        auFaultCounted = false;
         auHasVcl = false;
         auHasIdr = false;
         auHasSps = false;

@@ -69,6 +69,7 @@ public final class H265Depacketizer implements RtpDepacketizer {
     private boolean auHasVps;
     private boolean auHasSps;
     private boolean auHasPps;
+    private boolean auFaultCounted;
     private boolean waitingForKeyframe = true;
     private int payloadStatus;
 
@@ -256,9 +257,14 @@ public final class H265Depacketizer implements RtpDepacketizer {
         }
     }
 
+    /** Marks the access unit broken; its first fault is counted, later ones (more packets of it) are not. */
     private void broken(int status) {
         auBroken = true;
         payloadStatus = status;
+        if (auFaultCounted) {
+            return;
+        }
+        auFaultCounted = true;
         switch (status) {
             case MALFORMED -> malformed++;
             case UNSUPPORTED -> unsupported++;
@@ -305,6 +311,7 @@ public final class H265Depacketizer implements RtpDepacketizer {
         au.reset();
         auOpen = false;
         auBroken = false;
+        auFaultCounted = false;
         auHasVcl = false;
         auHasIrap = false;
         auHasVps = false;

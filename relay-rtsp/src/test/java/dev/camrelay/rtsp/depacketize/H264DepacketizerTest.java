@@ -237,7 +237,10 @@ class H264DepacketizerTest {
             status = feed(3000, false, middle);
         }
         assertThat(status).isEqualTo(RtpDepacketizer.TOO_LARGE);
-        assertThat(depacketizer.accessUnitsTooLarge()).isEqualTo(1);
+        byte[] single = slice(1, 60_000, 9);
+        assertThat(feed(3000, false, single)).isEqualTo(RtpDepacketizer.TOO_LARGE);
+        assertThat(feed(3000, false, single)).isEqualTo(RtpDepacketizer.TOO_LARGE);
+        assertThat(depacketizer.accessUnitsTooLarge()).isEqualTo(1); // counted once per access unit
         assertThat(feed(6000, true, slice(5, 40, 2))).isEqualTo(RtpDepacketizer.PUBLISHED);
         assertThat(sink.units).extracting(AccessUnit::pts).containsExactly(0L, 6000L);
     }

@@ -295,7 +295,7 @@ class RtspFramerTest {
                     f.release();
                 }
             }
-            noisy.finishAndReleaseAll();
+            assertFalse(noisy.finish());
         }
     }
 }
