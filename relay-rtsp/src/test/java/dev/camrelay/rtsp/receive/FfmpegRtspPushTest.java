@@ -3,6 +3,7 @@ package dev.camrelay.rtsp.receive;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.camrelay.core.media.AccessUnit;
+import dev.camrelay.rtsp.auth.DigestAuth;
 import dev.camrelay.rtsp.depacketize.AacDepacketizer;
 import dev.camrelay.rtsp.depacketize.AccessUnitSink;
 import dev.camrelay.rtsp.depacketize.H264Depacketizer;
@@ -48,10 +49,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A real ffmpeg publishing over RTSP with TCP-interleaved transport (ANNOUNCE/SETUP/RECORD, protocols.md 2) into a
  * minimal test-side server built on {@link RtspFramer}, {@link RtspEncoder}, {@link SdpParser} and the
- * depacketizers: the real byte stream must frame cleanly and give whole H.264 and AAC access units.
+ * depacketizers, behind Digest authentication: the real byte stream must frame cleanly and give whole H.264 and
+ * AAC access units.
  */
 class FfmpegRtspPushTest {
 
+    private static final String REALM = "camrelay-test";
+    private static final String NONCE = "4f1b2c3d";
+    private static final String USER = "user";
+    private static final String PASSWORD = "pw";
     private static final Pattern INTERLEAVED = Pattern.compile("interleaved=(\\d+)(?:-(\\d+))?");
 
     @TempDir
@@ -78,6 +84,8 @@ class FfmpegRtspPushTest {
         final List<RtpTrackReceiver> tracks = new CopyOnWriteArrayList<>();
         final List<MediaDescription> media = new CopyOnWriteArrayList<>();
         final ByteBufView view = new ByteBufView();
+        final List<String> authorizations = new CopyOnWriteArrayList<>();
+        volatile int unauthorized;
         volatile boolean tornDown;
 
         @Override
@@ -96,6 +104,16 @@ class FfmpegRtspPushTest {
             } else if (msg instanceof RtspRequest req) {
                 methods.add(req.method());
                 RtspHeaders h = new RtspHeaders().add("CSeq", req.headers().get("CSeq"));
+                String authorization = req.headers().get("Authorization");
+                if (!DigestAuth.verify(authorization, req.method(), REALM, NONCE, USER, PASSWORD)) {
+                    // protocols.md 2.4: ffmpeg's first request has no credentials; answer 401, keep the connection
+                    unauthorized++;
+                    h.add("WWW-Authenticate", DigestAuth.challenge(REALM, NONCE))
+                            .add("WWW-Authenticate", "Basic realm=\"" + REALM + "\"");
+                    ctx.writeAndFlush(new RtspResponse("RTSP/1.0", 401, "Unauthorized", h, null));
+                    return;
+                }
+                authorizations.add(authorization);
                 switch (req.method()) {
                     case "OPTIONS" -> h.add("Public", "OPTIONS, ANNOUNCE, SETUP, RECORD, TEARDOWN");
                     case "ANNOUNCE" -> announce(SdpParser.parse(req.body()));
@@ -120,6 +138,11 @@ class FfmpegRtspPushTest {
                 errors.add(e);
                 ctx.close();
             }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close(); // ffmpeg may reset the connection as it exits after TEARDOWN
         }
 
         private int trackOf(String uri) {
@@ -168,7 +191,7 @@ class FfmpegRtspPushTest {
             Process p = ExternalTool.start(log, 60, ffmpeg, "-nostdin", "-hide_banner", "-f", "lavfi", "-i",
                     "testsrc2=size=320x240:rate=25", "-f", "lavfi", "-i", "sine=sample_rate=48000", "-t", "2",
                     "-c:v", "libx264", "-g", "25", "-bf", "0", "-c:a", "aac", "-f", "rtsp", "-rtsp_transport", "tcp",
-                    "rtsp://127.0.0.1:" + port + "/cam-a");
+                    "rtsp://" + USER + ":" + PASSWORD + "@127.0.0.1:" + port + "/cam-a");
             assertThat(ExternalTool.await(p, 60, log)).as("ffmpeg exit; log:\n%s", Files.readString(log)).isZero();
             server.close().sync();
         } finally {
@@ -179,6 +202,8 @@ class FfmpegRtspPushTest {
         }
 
         assertThat(handler.errors).isEmpty();
+        assertThat(handler.unauthorized).isPositive();
+        assertThat(handler.authorizations).isNotEmpty().allMatch(a -> a.startsWith("Digest "));
         assertThat(handler.methods).containsSubsequence("ANNOUNCE", "SETUP", "SETUP", "RECORD", "TEARDOWN");
         assertThat(handler.media).extracting(MediaDescription::encodingName).containsExactly("H264", "MPEG4-GENERIC");
 
