@@ -109,6 +109,25 @@ final class AvccAccessUnitWriter {
         return true;
     }
 
+    /** Length of the first NAL unit, or -1 if there is none. */
+    int firstNalLength() {
+        return nalCount == 0 ? -1 : buffer.getInt(start, ByteOrder.BIG_ENDIAN);
+    }
+
+    /** First byte of the first NAL unit (its header); call only when {@link #firstNalLength()} is positive. */
+    int firstNalHeader() {
+        return buffer.getByte(start + LENGTH_PREFIX) & 0xFF;
+    }
+
+    /** Copies the first NAL unit into {@code into} and takes it out of the access unit; returns its length. */
+    int removeFirstNal(UnsafeBuffer into) {
+        int length = firstNalLength();
+        buffer.getBytes(start + LENGTH_PREFIX, into, 0, length);
+        start += LENGTH_PREFIX + length;
+        nalCount--;
+        return length;
+    }
+
     UnsafeBuffer buffer() {
         return buffer;
     }

@@ -34,6 +34,7 @@ public final class H264Depacketizer implements RtpDepacketizer {
     static final int NAL_IDR = 5;
     static final int NAL_SPS = 7;
     static final int NAL_PPS = 8;
+    static final int NAL_AUD = 9;
     static final int STAP_A = 24;
     static final int STAP_B = 25;
     static final int MTAP16 = 26;
@@ -58,6 +59,8 @@ public final class H264Depacketizer implements RtpDepacketizer {
             2 * (AvccAccessUnitWriter.LENGTH_PREFIX + ParameterSetCache.MAX_PARAMETER_SET_LENGTH),
             MAX_ACCESS_UNIT_LENGTH, MAX_NALS_PER_ACCESS_UNIT);
     private final RtpTimestampUnwrapper timestamps = new RtpTimestampUnwrapper();
+    /** An access unit delimiter kept aside while parameter sets go in front of it. */
+    private final UnsafeBuffer aud = new UnsafeBuffer(new byte[ParameterSetCache.MAX_PARAMETER_SET_LENGTH]);
     private final AnnexB.NalConsumer annexBNal = this::addNalFromAnnexB;
 
     private int lastSequence = -1;
@@ -281,12 +284,18 @@ public final class H264Depacketizer implements RtpDepacketizer {
             status = DROPPED;
         } else {
             if (auHasIdr) {
-                // Prepended in reverse: the result reads SPS, PPS, then the access unit (H.264 §7.4.1.2.3).
+                // Prepended in reverse: the result reads [AUD,] SPS, PPS, then the rest (H.264 §7.4.1.2.3).
+                boolean missing = (!auHasPps && parameterSets.has(PPS)) || (!auHasSps && parameterSets.has(SPS));
+                boolean audFirst = au.firstNalLength() > 0 && (au.firstNalHeader() & NAL_TYPE_MASK) == NAL_AUD;
+                int audLength = missing && audFirst ? au.removeFirstNal(aud) : 0;
                 if (!auHasPps && parameterSets.has(PPS)) {
                     au.prepend(parameterSets.buffer(PPS), 0, parameterSets.length(PPS));
                 }
                 if (!auHasSps && parameterSets.has(SPS)) {
                     au.prepend(parameterSets.buffer(SPS), 0, parameterSets.length(SPS));
+                }
+                if (audLength > 0) {
+                    au.prepend(aud, 0, audLength);
                 }
                 waitingForKeyframe = false;
             }

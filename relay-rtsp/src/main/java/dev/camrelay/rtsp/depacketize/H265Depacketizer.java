@@ -35,6 +35,7 @@ public final class H265Depacketizer implements RtpDepacketizer {
     static final int NAL_VPS = 32;
     static final int NAL_SPS = 33;
     static final int NAL_PPS = 34;
+    static final int NAL_AUD = 35;
     static final int AP = 48;
     static final int FU = 49;
     static final int PACI = 50;
@@ -59,6 +60,8 @@ public final class H265Depacketizer implements RtpDepacketizer {
             3 * (AvccAccessUnitWriter.LENGTH_PREFIX + ParameterSetCache.MAX_PARAMETER_SET_LENGTH),
             MAX_ACCESS_UNIT_LENGTH, MAX_NALS_PER_ACCESS_UNIT);
     private final RtpTimestampUnwrapper timestamps = new RtpTimestampUnwrapper();
+    /** An access unit delimiter kept aside while parameter sets go in front of it. */
+    private final UnsafeBuffer aud = new UnsafeBuffer(new byte[ParameterSetCache.MAX_PARAMETER_SET_LENGTH]);
 
     private int lastSequence = -1;
     private boolean auOpen;
@@ -287,10 +290,17 @@ public final class H265Depacketizer implements RtpDepacketizer {
             status = DROPPED;
         } else {
             if (auHasIrap) {
-                // Prepended in reverse so the unit reads VPS, SPS, PPS, then its own NAL units.
+                // Prepended in reverse so the unit reads [AUD,] VPS, SPS, PPS, then the rest (H.265 §7.4.2.4.4).
+                boolean missing = (!auHasVps && parameterSets.has(VPS)) || (!auHasSps && parameterSets.has(SPS))
+                        || (!auHasPps && parameterSets.has(PPS));
+                boolean audFirst = au.firstNalLength() > 0 && ((au.firstNalHeader() >> 1) & 0x3F) == NAL_AUD;
+                int audLength = missing && audFirst ? au.removeFirstNal(aud) : 0;
                 prependIfMissing(auHasPps, PPS);
                 prependIfMissing(auHasSps, SPS);
                 prependIfMissing(auHasVps, VPS);
+                if (audLength > 0) {
+                    au.prepend(aud, 0, audLength);
+                }
                 waitingForKeyframe = false;
             }
             sink.onAccessUnit(track, auTimestamp, auTimestamp, auHasIrap, au.buffer(), au.offset(), au.length());

@@ -254,4 +254,14 @@ class H264DepacketizerTest {
         assertThat(sink.units).isEmpty();
         assertThat(depacketizer.accessUnitsDropped()).isEqualTo(1);
     }
+
+    @Test
+    void parameterSetsGoAfterAnAccessUnitDelimiter() {
+        depacketizer.setParameterSets(List.of(SPS, PPS));
+        byte[] aud = {0x09, (byte) 0xF0};
+        byte[] idr = slice(5, 40, 1);
+        feed(0, false, aud);
+        assertThat(feed(0, true, idr)).isEqualTo(RtpDepacketizer.PUBLISHED);
+        assertThat(sink.units.get(0).payload()).isEqualTo(H264TestPacketizer.avcc(List.of(aud, SPS, PPS, idr)));
+    }
 }
