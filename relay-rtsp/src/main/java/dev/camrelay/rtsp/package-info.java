@@ -9,9 +9,12 @@
  * <li>{@link dev.camrelay.rtsp.depacketize}: H.264, H.265, AAC, Opus and G.711 depacketizers publishing whole
  * access units through an {@code AccessUnitSink} (a {@code StreamBuffer} plugs in directly);</li>
  * <li>{@link dev.camrelay.rtsp.receive}: one track's receive path (reorder, statistics, SSRC change, depacketizer,
- * RTCP) and the UDP socket options.</li>
+ * RTCP) and the UDP socket options;</li>
+ * <li>{@link dev.camrelay.rtsp.auth}: Basic and Digest authentication, client and server side;</li>
+ * <li>{@link dev.camrelay.rtsp.client}: a first pull session over TCP-interleaved transport.</li>
  * </ul>
- * Not built yet: the pull client (OPTIONS/DESCRIBE/SETUP/PLAY, auth, keepalive, UDP-to-TCP fallback) and the
- * ANNOUNCE/RECORD server that drive these pieces and feed an {@code IngestSink}.
+ * Not built yet: UDP transport with the UDP-to-TCP fallback, redirects and reconnect in the client; the
+ * ANNOUNCE/RECORD server; the glue that opens an {@code IngestSink} epoch from {@code SdpTrackFormats} and
+ * publishes into its {@code StreamBuffer}.
  */
 package dev.camrelay.rtsp;

@@ -165,4 +165,17 @@ class SdpParserTest {
         }
         assertThat(back.control()).isEqualTo(original.control());
     }
+
+    @Test
+    void cameraSdpMapsToTheCoreStreamFormat() {
+        dev.camrelay.core.media.StreamFormat format = SdpTrackFormats.of(SdpParser.parse(CAMERA_SDP));
+        assertThat(format.tracks()).extracting(t -> t.codec().name()).containsExactly("H264", "AAC", "PCMU");
+        assertThat(format.tracks().get(0).clockRate()).isEqualTo(90_000);
+        assertThat(format.tracks().get(0).parameterSets()).hasSize(2);
+        assertThat(format.tracks().get(1).sampleRate()).isEqualTo(16_000);
+        assertThat(format.tracks().get(1).channels()).isEqualTo(1);
+        assertThat(format.tracks().get(1).parameterSets().get(0)).containsExactly(0x14, 0x08);
+        assertThat(format.tracks().get(2).clockRate()).isEqualTo(8000);
+        assertThat(format.tracks()).extracting(t -> t.trackId()).containsExactly(0, 1, 2);
+    }
 }
