@@ -51,4 +51,21 @@ public final class SdpTrackFormats {
         }
         return new StreamFormat(tracks);
     }
+
+    /**
+     * The format of tracks already chosen (a session's, in its track order); each must be carried.
+     *
+     * @throws IllegalArgumentException if one is not (misuse: the caller chose it)
+     */
+    public static StreamFormat ofTracks(List<MediaDescription> chosen) {
+        List<TrackFormat> tracks = new ArrayList<>();
+        for (MediaDescription m : chosen) {
+            TrackFormat t = of(tracks.size(), m);
+            if (t == null) {
+                throw new IllegalArgumentException("not a carried track: " + m.encodingName());
+            }
+            tracks.add(t);
+        }
+        return new StreamFormat(tracks);
+    }
 }

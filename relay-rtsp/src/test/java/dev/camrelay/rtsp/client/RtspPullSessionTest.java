@@ -3,7 +3,12 @@ package dev.camrelay.rtsp.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.camrelay.core.buffer.StreamBuffer;
+import dev.camrelay.core.buffer.StreamReader;
+import dev.camrelay.core.ingest.IngestSink;
 import dev.camrelay.core.media.AccessUnit;
+import dev.camrelay.core.media.StreamFormat;
+import dev.camrelay.core.media.StreamKey;
 import dev.camrelay.rtsp.depacketize.AccessUnitSink;
 import dev.camrelay.rtsp.message.RtspEncoder;
 import dev.camrelay.rtsp.message.RtspFramer;
@@ -175,5 +180,56 @@ class RtspPullSessionTest {
         assertThat(recorder.failures.get(0)).startsWith("DESCRIBE answered 401");
         assertThat(recorder.playing).isEmpty();
         assertThat(recorder.units).isEmpty();
+    }
+
+    @Test
+    void pulledFramesLandInTheCamerasStreamBufferThroughAnIngestEpoch() throws Exception {
+        StreamKey key = new StreamKey("cam-gst", 1, StreamKey.SOURCE_RENDITION);
+        List<StreamBuffer> opened = new CopyOnWriteArrayList<>();
+        List<String> stops = new CopyOnWriteArrayList<>();
+        IngestSink ingest = new IngestSink() {
+            @Override
+            public StreamBuffer startEpoch(StreamFormat format) {
+                StreamBuffer b = new StreamBuffer(key, format, 1 << 22);
+                opened.add(b);
+                return b;
+            }
+
+            @Override
+            public void stopped(String reason, boolean willRetry) {
+                stops.add(reason);
+            }
+        };
+        EpochSink epoch = new EpochSink(ingest);
+        Channel ch = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel c) {
+                        c.pipeline().addLast(new RtspFramer(), new RtspEncoder(),
+                                new RtspPullSession("rtsp://user:secret@127.0.0.1:" + port + "/cam", epoch, epoch));
+                    }
+                }).connect(new InetSocketAddress("127.0.0.1", port)).sync().channel();
+        await(() -> !opened.isEmpty() && opened.get(0).framesPublished() >= 30, 30);
+        ch.close().sync();
+        await(() -> !stops.isEmpty(), 5);
+
+        assertThat(opened).hasSize(1);
+        StreamBuffer buffer = opened.get(0);
+        assertThat(buffer.format().tracks()).extracting(t -> t.codec().name()).containsExactly("H264");
+        StreamReader reader = buffer.openReader(key, (expected, where, detail) -> {
+            throw new AssertionError(where + ": " + detail);
+        });
+        List<AccessUnit> read = new ArrayList<>();
+        while (reader.poll() == StreamReader.FRAME) {
+            read.add(reader.frame().toAccessUnit());
+        }
+        reader.close();
+        // A new reader starts at the latest keyframe: the frames of the current GOP, keyframe first.
+        assertThat(buffer.framesPublished()).isGreaterThanOrEqualTo(30);
+        assertThat(read.size()).isBetween(1, 25);
+        assertThat(read.get(0).keyframe()).isTrue();
+        assertThat(nalTypes(read.get(0).payload())).contains(7, 8, 5);
+        assertThat(epoch.rejected()).isZero();
+        assertThat(stops).containsExactly("connection closed");
     }
 }
