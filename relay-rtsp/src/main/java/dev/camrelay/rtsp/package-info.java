@@ -11,10 +11,10 @@
  * <li>{@link dev.camrelay.rtsp.receive}: one track's receive path (reorder, statistics, SSRC change, depacketizer,
  * RTCP) and the UDP socket options;</li>
  * <li>{@link dev.camrelay.rtsp.auth}: Basic and Digest authentication, client and server side;</li>
- * <li>{@link dev.camrelay.rtsp.client}: a first pull session over TCP-interleaved transport.</li>
+ * <li>{@link dev.camrelay.rtsp.client}: a first pull session over TCP-interleaved transport, and the
+ * {@code EpochSink} that opens an {@code IngestSink} epoch and publishes into its {@code StreamBuffer}.</li>
  * </ul>
- * Not built yet: UDP transport with the UDP-to-TCP fallback, redirects and reconnect in the client; the
- * ANNOUNCE/RECORD server; the glue that opens an {@code IngestSink} epoch from {@code SdpTrackFormats} and
- * publishes into its {@code StreamBuffer}.
+ * Not built yet: UDP transport with the UDP-to-TCP fallback, redirects, RTP-Info and reconnect with backoff in the
+ * client; the ANNOUNCE/RECORD server.
  */
 package dev.camrelay.rtsp;
