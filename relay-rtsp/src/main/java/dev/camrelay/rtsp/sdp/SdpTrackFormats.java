@@ -1,0 +1,71 @@
+package dev.camrelay.rtsp.sdp;
+
+import dev.camrelay.core.media.Codec;
+import dev.camrelay.core.media.StreamFormat;
+import dev.camrelay.core.media.TrackFormat;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Threading: stateless; control plane.
+ *
+ * <p>What the relay's core model knows of an SDP track: codec, clock rate and the codec configuration the SDP
+ * carries (H.264 SPS/PPS, H.265 VPS/SPS/PPS, the AAC AudioSpecificConfig). Parameter sets that only come in-band
+ * are not here; the depacketizer's cache has them once the first keyframe arrived.
+ */
+public final class SdpTrackFormats {
+
+    private SdpTrackFormats() {
+    }
+
+    /** The track's format, or null for a codec the relay does not carry. */
+    public static TrackFormat of(int track, MediaDescription m) {
+        return switch (m.encodingName()) {
+            case "H264" -> TrackFormat.video(track, Codec.H264, "", "", 0, 0, 0, H264Fmtp.of(m).parameterSets());
+            case "H265" -> TrackFormat.video(track, Codec.H265, "", "", 0, 0, 0, H265Fmtp.of(m).parameterSets());
+            case "MPEG4-GENERIC" -> {
+                AacFmtp aac = AacFmtp.of(m);
+                yield aac == null ? null : TrackFormat.audio(track, Codec.AAC, aac.sampleRate(),
+                        aac.channels(), List.of(aac.config()));
+            }
+            // RFC 7587 §7: always opus/48000/2 in SDP, whatever the real channel count.
+            case "OPUS" -> TrackFormat.audio(track, Codec.OPUS, 48_000, 2, List.of());
+            case "PCMU", "PCMA" -> m.clockRate() <= 0 ? null : TrackFormat.audio(track,
+                    m.encodingName().equals("PCMU") ? Codec.PCMU : Codec.PCMA, m.clockRate(),
+                    Math.max(1, m.channels()), List.of());
+            default -> null;
+        };
+    }
+
+    /** Every carried track, numbered in order, up to {@link StreamFormat#MAX_TRACKS}. */
+    public static StreamFormat of(SessionDescription sdp) {
+        List<TrackFormat> tracks = new ArrayList<>();
+        for (MediaDescription m : sdp.media()) {
+            if (tracks.size() >= StreamFormat.MAX_TRACKS) {
+                break;
+            }
+            TrackFormat t = of(tracks.size(), m);
+            if (t != null) {
+                tracks.add(t);
+            }
+        }
+        return new StreamFormat(tracks);
+    }
+
+    /**
+     * The format of tracks already chosen (a session's, in its track order); each must be carried.
+     *
+     * @throws IllegalArgumentException if one is not (misuse: the caller chose it)
+     */
+    public static StreamFormat ofTracks(List<MediaDescription> chosen) {
+        List<TrackFormat> tracks = new ArrayList<>();
+        for (MediaDescription m : chosen) {
+            TrackFormat t = of(tracks.size(), m);
+            if (t == null) {
+                throw new IllegalArgumentException("not a carried track: " + m.encodingName());
+            }
+            tracks.add(t);
+        }
+        return new StreamFormat(tracks);
+    }
+}
