@@ -38,6 +38,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.camrelay.rtsp.testing.ExternalTool;
 
 /** Pulls from a real camera: GStreamer's RTSP server (test-rig.md) with Digest authentication. */
 class RtspPullSessionTest {

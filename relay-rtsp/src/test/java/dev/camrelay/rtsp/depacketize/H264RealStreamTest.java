@@ -14,6 +14,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
+import dev.camrelay.rtsp.testing.ExternalTool;
 
 /**
  * Real x264 output from the system ffmpeg, packetized per RFC 6184 (STAP-A for small NAL units, FU-A for large

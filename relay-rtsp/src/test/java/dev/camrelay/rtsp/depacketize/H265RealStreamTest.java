@@ -13,6 +13,7 @@ import java.util.List;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.camrelay.rtsp.testing.ExternalTool;
 
 /**
  * Real x265 output from the system ffmpeg, packetized per RFC 7798 (aggregation packets for small NAL units,

@@ -45,6 +45,7 @@ import java.util.regex.Pattern;
 import org.agrona.DirectBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.camrelay.rtsp.testing.ExternalTool;
 
 /**
  * A real ffmpeg publishing over RTSP with TCP-interleaved transport (ANNOUNCE/SETUP/RECORD, protocols.md 2) into a

@@ -42,6 +42,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import dev.camrelay.rtsp.testing.ExternalTool;
 
 /** RTP over real UDP sockets on 127.0.0.1: Netty datagram channels with the relay's receive options. */
 class RtpUdpReceiveTest {

@@ -1,4 +1,4 @@
-package dev.camrelay.rtsp.receive;
+package dev.camrelay.rtsp.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -11,12 +11,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a real tool (ffmpeg) for a test: fails clearly when it is missing, bounds its run time, kills it by PID. */
-final class ExternalTool {
+public final class ExternalTool {
 
     private ExternalTool() {
     }
 
-    static String require(String name) {
+    public static String require(String name) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             Path p = Path.of(dir, name);
             if (Files.isExecutable(p)) {
@@ -28,7 +28,7 @@ final class ExternalTool {
     }
 
     /** Starts the tool with {@code timeout} as an outer bound too; stderr goes to {@code log}. */
-    static Process start(Path log, int timeoutSeconds, String... command) throws IOException {
+    public static Process start(Path log, int timeoutSeconds, String... command) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(require("timeout"));
         cmd.add("-s");
@@ -39,7 +39,7 @@ final class ExternalTool {
     }
 
     /** Waits for the process; kills it (by its PID, with its children) if it outlives the bound. */
-    static int await(Process process, int timeoutSeconds, Path log) throws InterruptedException, IOException {
+    public static int await(Process process, int timeoutSeconds, Path log) throws InterruptedException, IOException {
         try {
             if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 return fail("process " + process.pid() + " did not finish in " + timeoutSeconds + " s; log:\n"
@@ -51,7 +51,7 @@ final class ExternalTool {
         }
     }
 
-    static void kill(Process process) {
+    public static void kill(Process process) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
     }
