@@ -31,6 +31,7 @@ import dev.camrelay.server.http.Router;
 import dev.camrelay.server.http.ViewerAuth;
 import dev.camrelay.server.metrics.RelayMetrics;
 import dev.camrelay.server.metrics.TokenRejectionCounts;
+import dev.camrelay.server.play.PlayerApi;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -145,6 +146,8 @@ public final class Relay implements AutoCloseable {
         hls = new HlsApi(cameras, sessions, hlsStreams, hlsRefusals, new ViewerAuth(tokens, tokenRejections),
                 handlers, clock, TOKEN_ISSUER);
         hls.register(router);
+        new PlayerApi(cameras, sessions, tokens, revocations, json,
+                config.demo() ? RelayConfig.DEMO_CAMERA_ID : null).register(router);
         new OpsApi(json, this::notReadyReason, metrics::scrape, metrics.contentType()).register(router);
 
         for (CameraSpec spec : config.cameras()) {
