@@ -84,6 +84,7 @@ public final class Relay implements AutoCloseable {
     private RelayLinks links;
     private HttpServer http;
     private HlsApi hls;
+    private HlsStreams hlsStreams;
     private volatile boolean listening;
     private volatile Camera demoCamera;
 
@@ -141,7 +142,7 @@ public final class Relay implements AutoCloseable {
         cameraApi.register(router, admin);
         new SessionApi(cameras, sessions, tokens, revocations, json, links, clock, config.sessionTtlSeconds(),
                 config.maxSessionTtlSeconds()).register(router, admin);
-        HlsStreams hlsStreams = new HlsStreams(cameras, sessions, SegmenterConfig.defaults(), clock);
+        hlsStreams = new HlsStreams(cameras, sessions, SegmenterConfig.defaults(), clock);
         toClose.add(hlsStreams);
         hls = new HlsApi(cameras, sessions, hlsStreams, hlsRefusals, new ViewerAuth(tokens, tokenRejections),
                 handlers, clock, TOKEN_ISSUER);
@@ -236,6 +237,11 @@ public final class Relay implements AutoCloseable {
 
     public SessionRegistry sessions() {
         return sessions;
+    }
+
+    /** The per-camera LL-HLS streams. */
+    public HlsStreams hlsStreams() {
+        return hlsStreams;
     }
 
     /** HLS refusals (403, no media byte) by reason. */

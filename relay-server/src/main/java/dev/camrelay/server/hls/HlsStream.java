@@ -15,6 +15,7 @@ import java.time.InstantSource;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Predicate;
 import org.agrona.concurrent.Agent;
 import org.slf4j.Logger;
@@ -44,6 +45,11 @@ final class HlsStream implements Agent {
     private final SegmentStore store;
     private final PlaylistWaiters waiters;
     private final InstantSource wallClock;
+
+    /** Publish times remembered, a power of two: about 25 s of 200 ms parts. */
+    static final int PUBLISH_TIMES = 128;
+    private final AtomicLongArray publishNanos = new AtomicLongArray(PUBLISH_TIMES);
+    private volatile long publishedParts;
 
     private StreamSegmenter segmenter;
     private StreamReader reader;
@@ -109,7 +115,24 @@ final class HlsStream implements Agent {
     }
 
     private void published() {
-        waiters.wake(store.playlist());
+        MediaPlaylistSnapshot playlist = store.playlist();
+        if (playlist != null) {
+            long now = System.nanoTime();
+            for (long n = publishedParts; n < playlist.nextPartNumber(); n++) {
+                publishNanos.set((int) (n & (PUBLISH_TIMES - 1)), now);
+            }
+            publishedParts = Math.max(publishedParts, playlist.nextPartNumber());
+        }
+        waiters.wake(playlist);
+    }
+
+    /**
+     * When part {@code partNumber} was published ({@link System#nanoTime()}), for latency measurements; only the last
+     * {@link #PUBLISH_TIMES} parts are remembered, older ones give 0.
+     */
+    long partPublishedNanos(long partNumber) {
+        return partNumber < publishedParts - PUBLISH_TIMES || partNumber >= publishedParts ? 0
+                : publishNanos.get((int) (partNumber & (PUBLISH_TIMES - 1)));
     }
 
     @Override

@@ -40,10 +40,17 @@ final class HlsTestRig implements AutoCloseable {
             .connectTimeout(TIMEOUT).build();
 
     HlsTestRig() throws Exception {
-        relay = Relay.start(RelayConfigLoader.load(null, Map.of(
+        this(Map.of());
+    }
+
+    /** @param extraEnv further configuration, e.g. a higher session cap for load */
+    HlsTestRig(Map<String, String> extraEnv) throws Exception {
+        Map<String, String> env = new java.util.HashMap<>(Map.of(
                 "RELAY_HTTP_PORT", "0", "RELAY_RTSP_PORT", "0", "RELAY_WEBRTC_PORT", "0",
                 "RELAY_BIND", "127.0.0.1", "RELAY_ADMIN_KEY", ADMIN_KEY,
-                "RELAY_STREAM_BUFFER_BYTES", Integer.toString(4 << 20))));
+                "RELAY_STREAM_BUFFER_BYTES", Integer.toString(4 << 20)));
+        env.putAll(extraEnv);
+        relay = Relay.start(RelayConfigLoader.load(null, env));
         base = "http://127.0.0.1:" + relay.ports().http();
         awaitLive("demo");
     }
