@@ -9,7 +9,6 @@ import dev.camrelay.core.session.ViewerSession;
 import dev.camrelay.core.token.ViewerClaims;
 import dev.camrelay.hls.playlist.DeliveryDirectives;
 import dev.camrelay.hls.playlist.HlsUris;
-import dev.camrelay.hls.playlist.MediaPlaylistRenderer;
 import dev.camrelay.hls.playlist.MediaPlaylistSnapshot;
 import dev.camrelay.hls.playlist.MediaResource;
 import dev.camrelay.hls.playlist.MultivariantPlaylistRenderer;
@@ -124,7 +123,8 @@ public final class HlsApi {
                 throw refuse(HlsRefusal.SESSION_ENDED);
             }
             HlsPlayback playback = playbacks.create(session, stream, now);
-            return playlistResponse(MultivariantPlaylistRenderer.render(List.of(variant(stream, playback))));
+            return playlistResponse(MultivariantPlaylistRenderer.render(List.of(variant(stream, playback)))
+                    .getBytes(StandardCharsets.UTF_8));
         }, handlers);
     }
 
@@ -227,7 +227,7 @@ public final class HlsApi {
                 }
                 authorize(playback.sid()); // checked again: the session may have ended while the request waited
                 playback.advanceEpoch(stream.epoch());
-                return playlistResponse(MediaPlaylistRenderer.render(ready, d.skip()));
+                return playlistResponse(stream.rendered(ready, d.skip()));
             }, handlers);
         }, handlers);
     }
@@ -264,9 +264,8 @@ public final class HlsApi {
         return new Response(200, MEDIA_TYPE, bytes, Map.of("Cache-Control", MEDIA_CACHING));
     }
 
-    private static Response playlistResponse(String text) {
-        return new Response(200, PLAYLIST_TYPE, text.getBytes(StandardCharsets.UTF_8),
-                Map.of("Cache-Control", PLAYLIST_CACHING));
+    private static Response playlistResponse(byte[] text) {
+        return new Response(200, PLAYLIST_TYPE, text, Map.of("Cache-Control", PLAYLIST_CACHING));
     }
 
     private static long timeoutMillis(HlsStream stream) {

@@ -5,12 +5,14 @@ import dev.camrelay.core.buffer.StreamReader;
 import dev.camrelay.core.media.StreamFormat;
 import dev.camrelay.core.media.StreamKey;
 import dev.camrelay.core.session.SessionRegistry;
+import dev.camrelay.hls.playlist.MediaPlaylistRenderer;
 import dev.camrelay.hls.playlist.MediaPlaylistSnapshot;
 import dev.camrelay.hls.segment.SegmentStore;
 import dev.camrelay.hls.segment.SegmenterConfig;
 import dev.camrelay.hls.segment.StreamSegmenter;
 import dev.camrelay.server.camera.Camera;
 import dev.camrelay.server.camera.CameraRegistry;
+import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -30,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Threading contract:</b> {@link #doWork()} runs only on the HLS segmenter thread ({@link SegmenterPool}),
  * which owns the reader and the segmenter and is the store's single writer; {@link #epoch()}, {@link #format()},
  * {@link #store()}, {@link #awaitPlaylist} and {@link #isDone()} are thread-safe (volatile fields, the store's
- * release/acquire states, {@link PlaylistWaiters}).
+ * release/acquire states, {@link PlaylistWaiters}), and so is {@link #rendered} (an immutable cache entry per
+ * snapshot, published through a volatile field).
  */
 final class HlsStream implements Agent {
 
@@ -50,6 +53,7 @@ final class HlsStream implements Agent {
     static final int PUBLISH_TIMES = 128;
     private final AtomicLongArray publishNanos = new AtomicLongArray(PUBLISH_TIMES);
     private volatile long publishedParts;
+    private volatile Rendered lastRendered;
 
     private StreamSegmenter segmenter;
     private StreamReader reader;
@@ -92,6 +96,43 @@ final class HlsStream implements Agent {
 
     SegmentStore store() {
         return store;
+    }
+
+    /**
+     * The playlist rendered as bytes, once per published snapshot and variant (full or delta update): every viewer
+     * at the live edge asks for the same snapshot, so a thousand blocked reloads cost one rendering, not a thousand.
+     */
+    byte[] rendered(MediaPlaylistSnapshot snapshot, boolean deltaUpdate) {
+        Rendered r = lastRendered;
+        if (r == null || r.snapshot != snapshot) {
+            r = new Rendered(snapshot);
+            lastRendered = r;
+        }
+        return r.bytes(deltaUpdate);
+    }
+
+    /** One snapshot's renderings, made on first use; racing threads at worst render twice (same bytes). */
+    private static final class Rendered {
+        final MediaPlaylistSnapshot snapshot;
+        volatile byte[] full;
+        volatile byte[] delta;
+
+        Rendered(MediaPlaylistSnapshot snapshot) {
+            this.snapshot = snapshot;
+        }
+
+        byte[] bytes(boolean deltaUpdate) {
+            byte[] b = deltaUpdate ? delta : full;
+            if (b == null) {
+                b = MediaPlaylistRenderer.render(snapshot, deltaUpdate).getBytes(StandardCharsets.UTF_8);
+                if (deltaUpdate) {
+                    delta = b;
+                } else {
+                    full = b;
+                }
+            }
+            return b;
+        }
     }
 
     /** Blocked playlist requests held now. */
