@@ -142,6 +142,8 @@ class HlsEgressTest {
         assertRefused(shortMedia);
         assertRefused(shortLived.path("hlsUrl").asText());
         assertThat(rig.relay.hlsRefusals().total()).isGreaterThanOrEqualTo(4);
+        assertThat(HlsTestRig.text(rig.get("/metrics"))).contains("relay_hls_refusals_total{reason=\"unknown_sid\"}",
+                "relay_hls_refusals_total{reason=\"stale_epoch\"}", "relay_isolation_violations_total 0");
     }
 
     @Test
