@@ -41,7 +41,8 @@ import java.util.concurrent.Executor;
  * init sections, parts and segments of that camera's own {@link HlsStream} only.
  *
  * <p><b>Every</b> {@code /hls/s/} request is checked before any media is read: the {@code sid} exists, its session
- * is active, session, playback and stream name the same camera, and a media name's epoch is the epoch bound now.
+ * is active, session, playback and stream name the same camera, and a media name's epoch is the epoch bound now
+ * (which follows the player across a camera restart, never back: {@link #boundEpoch}).
  * Any failure is 403 with the JSON error and no media byte, counted by {@link HlsRefusal}. A blocked reload is checked
  * again when it is answered.
  *
@@ -226,7 +227,6 @@ public final class HlsApi {
                             + " did not appear within three target durations (RFC 8216bis 6.2.5.2)");
                 }
                 authorize(playback.sid()); // checked again: the session may have ended while the request waited
-                playback.advanceEpoch(stream.epoch());
                 return playlistResponse(stream.rendered(ready, d.skip()));
             }, handlers);
         }, handlers);
@@ -246,9 +246,18 @@ public final class HlsApi {
         return playback;
     }
 
-    /** The name's epoch when it is the one the playback is bound to now (moved forward with the stream); else 403. */
+    /**
+     * The name's epoch when it is the one the playback is bound to; else 403. The binding moves forward, never back,
+     * when the player asks for media of a newer epoch that the camera's stream holds (the player crossed the
+     * {@code EXT-X-DISCONTINUITY}): from then on every older epoch's name is refused, while a player still finishing
+     * the old epoch's last segments (a plain-HLS player lagging the live edge) gets them whole.
+     */
     private long boundEpoch(HlsPlayback playback, MediaResource name) {
-        long bound = playback.advanceEpoch(playback.stream().epoch());
+        long bound = playback.epoch();
+        HlsStream stream = playback.stream();
+        if (name.epoch() > bound && name.epoch() <= stream.epoch() && stream.store().init(name.epoch()) != null) {
+            bound = playback.advanceEpoch(name.epoch());
+        }
         if (name.epoch() != bound) {
             throw refuse(HlsRefusal.STALE_EPOCH);
         }

@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * One HLS playback: what a {@code sid} in {@code /hls/s/{sid}/...} is bound to on the server (architecture.md
  * section 5): the viewer session, its camera, the stream epoch, the expiry. The session and camera never change;
- * the epoch only moves forward, with the camera's stream, so a name from an older epoch is refused from then on.
+ * the epoch only moves forward, when the player moves to the camera's newer epoch, so a name from an older epoch is
+ * refused from then on.
  *
  * <p><b>Threading contract:</b> thread-safe: identity fields are final, the epoch is advanced by compare-and-set
  * ({@link #advanceEpoch}).
@@ -62,8 +63,8 @@ final class HlsPlayback {
         return epoch.get();
     }
 
-    /** Moves the binding to {@code streamEpoch} if that is newer (never back); returns the epoch bound now. */
-    long advanceEpoch(long streamEpoch) {
-        return epoch.accumulateAndGet(streamEpoch, Math::max);
+    /** Moves the binding to {@code newer} if that is newer (never back); returns the epoch bound now. */
+    long advanceEpoch(long newer) {
+        return epoch.accumulateAndGet(newer, Math::max);
     }
 }

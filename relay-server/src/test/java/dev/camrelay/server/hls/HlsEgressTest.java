@@ -205,10 +205,59 @@ class HlsEgressTest {
                 && lastPart(p)[2] >= 2);
 
         assertThat(after).contains("#EXT-X-DISCONTINUITY\n", "init-" + lastPart(after)[0] + ".mp4");
+        String newInit = media.replace("index.m3u8", "init-" + lastPart(after)[0] + ".mp4");
+        assertThat(rig.get(newInit).statusCode()).isEqualTo(200);
+        // once the player has crossed into the new epoch, the old one is refused; so it is for a new playback
         assertRefused(media.replace("index.m3u8", oldPart));
+        String fresh = rig.mediaPlaylistUrl(rig.session("cam-b", 600).path("hlsUrl").asText());
+        assertRefused(fresh.replace("index.m3u8", oldPart));
         Fetched f = fetchAll(media);
         assertThat(f.tags).isNotEmpty().containsOnly("CAM-B");
         assertThat(f.epochs).containsExactly(lastPart(after)[0]);
+    }
+
+    @Test
+    void ffmpegKeepsDecodingThroughACameraRestart() throws Exception {
+        HlsTestRig.requireTool("ffmpeg");
+        String hlsUrl = rig.session("cam-b", 600).path("hlsUrl").asText();
+        java.nio.file.Path progress = java.nio.file.Files.createTempFile("ffmpeg", ".progress");
+        java.nio.file.Path out = java.nio.file.Files.createTempFile("ffmpeg", ".framemd5");
+        java.nio.file.Path err = java.nio.file.Files.createTempFile("ffmpeg", ".err");
+        Process ffmpeg = new ProcessBuilder("ffmpeg", "-nostdin", "-v", "warning", "-progress", progress.toString(),
+                "-i", hlsUrl, "-t", "12", "-f", "framemd5", out.toString(), "-y")
+                .redirectError(err.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            // restart the camera only once ffmpeg is decoding, then let it run on into the new epoch
+            Instant deadline = Instant.now().plusSeconds(20);
+            while (!java.nio.file.Files.readString(progress).matches("(?s).*frame=[1-9].*")) {
+                assertThat(Instant.now()).as("ffmpeg started decoding").isBefore(deadline);
+                assertThat(ffmpeg.isAlive()).as(() -> readQuietly(err)).isTrue();
+                Thread.sleep(100);
+            }
+            camBFeed.close();
+            camBFeed = ClipFeeds.start(camB, camBSink);
+            assertThat(ffmpeg.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+            long frames = java.nio.file.Files.readAllLines(out).stream().filter(l -> !l.startsWith("#")).count();
+            System.out.println("ffmpeg across a restart: " + frames + " frames; stderr:\n" + readQuietly(err));
+            assertThat(ffmpeg.exitValue()).as(() -> readQuietly(err)).isZero();
+            assertThat(frames).as("frames decoded across the restart").isGreaterThan(200);
+        } finally {
+            if (ffmpeg.isAlive()) {
+                ffmpeg.destroyForcibly();
+            }
+            java.nio.file.Files.deleteIfExists(progress);
+            java.nio.file.Files.deleteIfExists(out);
+            java.nio.file.Files.deleteIfExists(err);
+        }
+    }
+
+    private static String readQuietly(java.nio.file.Path file) {
+        try {
+            return java.nio.file.Files.readString(file);
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
     }
 
     private static String awaitPlaylist(String media, java.util.function.Predicate<String> done) throws Exception {
