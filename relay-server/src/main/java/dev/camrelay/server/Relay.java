@@ -5,6 +5,7 @@ import dev.camrelay.core.isolation.IsolationViolations;
 import dev.camrelay.core.session.SessionRegistry;
 import dev.camrelay.core.token.RevocationList;
 import dev.camrelay.core.token.TokenService;
+import dev.camrelay.hls.segment.SegmenterConfig;
 import dev.camrelay.server.api.CameraApi;
 import dev.camrelay.server.api.OpsApi;
 import dev.camrelay.server.api.RelayLinks;
@@ -16,6 +17,9 @@ import dev.camrelay.server.config.CameraSpec;
 import dev.camrelay.server.config.RelayConfig;
 import dev.camrelay.server.demo.DemoCamera;
 import dev.camrelay.server.demo.DemoClip;
+import dev.camrelay.server.hls.HlsApi;
+import dev.camrelay.server.hls.HlsRefusalCounts;
+import dev.camrelay.server.hls.HlsStreams;
 import dev.camrelay.server.http.AdminAuth;
 import dev.camrelay.server.http.CorsPolicy;
 import dev.camrelay.server.http.EventLoopTransport;
@@ -24,8 +28,10 @@ import dev.camrelay.server.http.HttpServer;
 import dev.camrelay.server.http.HttpService;
 import dev.camrelay.server.http.JsonCodec;
 import dev.camrelay.server.http.Router;
+import dev.camrelay.server.http.ViewerAuth;
 import dev.camrelay.server.metrics.RelayMetrics;
 import dev.camrelay.server.metrics.TokenRejectionCounts;
+import dev.camrelay.server.play.PlayerApi;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -69,6 +75,7 @@ public final class Relay implements AutoCloseable {
     private final IsolationViolations violations = new IsolationViolations();
     private final HttpCounters httpCounters = new HttpCounters();
     private final TokenRejectionCounts tokenRejections = new TokenRejectionCounts();
+    private final HlsRefusalCounts hlsRefusals = new HlsRefusalCounts();
     private final EventLoopTransport transport = EventLoopTransport.detect();
     private CameraRegistry cameras;
     private SessionRegistry sessions;
@@ -76,6 +83,8 @@ public final class Relay implements AutoCloseable {
     private BoundPorts ports;
     private RelayLinks links;
     private HttpServer http;
+    private HlsApi hls;
+    private HlsStreams hlsStreams;
     private volatile boolean listening;
     private volatile Camera demoCamera;
 
@@ -111,6 +120,7 @@ public final class Relay implements AutoCloseable {
         sessions = new SessionRegistry(cameras, violations, revocations, clock, config.maxSessionsPerCamera());
         sessions.addEndListener(s -> LOG.info("session {} of camera {} ended", s.id().value(), s.cameraId()));
         RelayMetrics metrics = new RelayMetrics(cameras, sessions, violations, httpCounters, tokenRejections, clock);
+        metrics.addHls(hlsRefusals);
 
         // Handlers may block (control plane): one virtual thread per request, never an event loop.
         ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
@@ -132,6 +142,13 @@ public final class Relay implements AutoCloseable {
         cameraApi.register(router, admin);
         new SessionApi(cameras, sessions, tokens, revocations, json, links, clock, config.sessionTtlSeconds(),
                 config.maxSessionTtlSeconds()).register(router, admin);
+        hlsStreams = new HlsStreams(cameras, sessions, SegmenterConfig.defaults(), clock);
+        toClose.add(hlsStreams);
+        hls = new HlsApi(cameras, sessions, hlsStreams, hlsRefusals, new ViewerAuth(tokens, tokenRejections),
+                handlers, clock, TOKEN_ISSUER);
+        hls.register(router);
+        new PlayerApi(cameras, sessions, tokens, revocations, json,
+                config.demo() ? RelayConfig.DEMO_CAMERA_ID : null).register(router);
         new OpsApi(json, this::notReadyReason, metrics::scrape, metrics.contentType()).register(router);
 
         for (CameraSpec spec : config.cameras()) {
@@ -166,6 +183,7 @@ public final class Relay implements AutoCloseable {
         sweeper.scheduleAtFixedRate(() -> {
             try {
                 sessions.expireDue();
+                hls.sweep();
                 cameras.sampleRates(System.nanoTime());
                 if (++sweeps[0] % PURGE_EVERY_SWEEPS == 0) {
                     revocations.purgeExpired(clock.instant());
@@ -219,6 +237,16 @@ public final class Relay implements AutoCloseable {
 
     public SessionRegistry sessions() {
         return sessions;
+    }
+
+    /** The per-camera LL-HLS streams. */
+    public HlsStreams hlsStreams() {
+        return hlsStreams;
+    }
+
+    /** HLS refusals (403, no media byte) by reason. */
+    public HlsRefusalCounts hlsRefusals() {
+        return hlsRefusals;
     }
 
     public IsolationViolations violations() {

@@ -21,7 +21,7 @@ final class StartupBanner {
         line(out, "admin key", key + (c.adminKeyGenerated()
                 ? "   (generated; set RELAY_ADMIN_KEY to choose your own)" : "   (from configuration)"));
         if (c.demo()) {
-            line(out, "demo camera", String.format("%-48s (LL-HLS; coming with the LL-HLS egress)",
+            line(out, "demo camera", String.format("%-48s (LL-HLS in the browser, hls.js; plays at once)",
                     links.playUrl(RelayConfig.DEMO_CAMERA_ID)));
             line(out, "", String.format("%-48s (WebRTC; coming with the WebRTC egress)",
                     links.playUrl(RelayConfig.DEMO_CAMERA_ID) + "?protocol=webrtc"));

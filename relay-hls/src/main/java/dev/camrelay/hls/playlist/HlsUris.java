@@ -18,8 +18,13 @@ public final class HlsUris {
         return "init-" + epoch + ".mp4";
     }
 
-    public static String part(long epoch, long msn, int part) {
-        return "part-" + epoch + "-" + msn + "-" + part + ".m4s";
+    /**
+     * A part by its stream-wide number (parts are numbered consecutively across segments and epochs), so the
+     * preload hint (RFC 8216bis §4.4.5.3) names the next part before anyone knows whether a keyframe will make it
+     * part 0 of a new segment.
+     */
+    public static String part(long epoch, long partNumber) {
+        return "part-" + epoch + "-" + partNumber + ".m4s";
     }
 
     public static String segment(long epoch, long msn) {

@@ -67,7 +67,7 @@ public final class MediaPlaylistRenderer {
             if (start + s.duration() > partWindowStart || !s.complete()) {
                 for (PartInfo p : s.parts()) {
                     decimal(sb.append(PlaylistTags.PART), p.duration()).append(",URI=\"")
-                            .append(HlsUris.part(s.epoch(), s.msn(), p.index())).append('"');
+                            .append(HlsUris.part(s.epoch(), s.firstPartNumber() + p.index())).append('"');
                     if (p.independent()) {
                         sb.append(",INDEPENDENT=YES");
                     }
@@ -96,16 +96,17 @@ public final class MediaPlaylistRenderer {
         return sb.toString();
     }
 
-    /** The hint names the next part: the current segment's next index, or part 0 after a complete segment. */
+    /**
+     * The hint names the next part by its stream-wide number, which it keeps whether or not a keyframe makes it
+     * part 0 of a new segment (§4.4.5.3: the hinted resource must become the next part).
+     */
     private static void appendPreloadHint(StringBuilder sb, MediaPlaylistSnapshot snapshot) {
         final List<SegmentInfo> segments = snapshot.segments();
         if (segments.isEmpty()) {
             return;
         }
         final SegmentInfo last = segments.get(segments.size() - 1);
-        final String uri = last.complete() ? HlsUris.part(last.epoch(), last.msn() + 1, 0)
-                : HlsUris.part(last.epoch(), last.msn(), last.parts().size());
-        sb.append(PlaylistTags.PRELOAD_HINT).append(uri).append("\"\n");
+        sb.append(PlaylistTags.PRELOAD_HINT).append(HlsUris.part(last.epoch(), last.nextPartNumber())).append("\"\n");
     }
 
     /** Leading complete segments that end more than {@code canSkipUntil} seconds before the playlist's end. */

@@ -70,6 +70,11 @@ public record MediaPlaylistSnapshot(int targetDuration, double partTarget, long 
         return -1;
     }
 
+    /** The stream-wide number of the next part to come (the preload hint's), or -1 while there are no segments. */
+    public long nextPartNumber() {
+        return segments.isEmpty() ? -1 : segments.get(segments.size() - 1).nextPartNumber();
+    }
+
     /** The segment being written, or null if every listed segment is complete. */
     public SegmentInfo current() {
         return segments.isEmpty() || segments.get(segments.size() - 1).complete() ? null

@@ -5,12 +5,11 @@ package dev.camrelay.hls.playlist;
  * {@link HlsUris} gives out. Anything else is {@link Kind#UNKNOWN} (answered 404, RFC 8216bis §6.2.6), never an
  * exception: request paths are untrusted input.
  *
- * @param kind  what the name denotes
- * @param epoch stream epoch in the name (init, part, segment), else 0
- * @param msn   Media Sequence Number (part, segment), else -1
- * @param part  part index (part), else -1
+ * @param kind   what the name denotes
+ * @param epoch  stream epoch in the name (init, part, segment), else 0
+ * @param number the segment's Media Sequence Number, or the part's stream-wide number, else -1
  */
-public record MediaResource(Kind kind, long epoch, long msn, int part) {
+public record MediaResource(Kind kind, long epoch, long number) {
 
     /** What a name denotes. */
     public enum Kind {
@@ -21,9 +20,9 @@ public record MediaResource(Kind kind, long epoch, long msn, int part) {
         UNKNOWN
     }
 
-    public static final MediaResource UNKNOWN = new MediaResource(Kind.UNKNOWN, 0, -1, -1);
-    private static final MediaResource PLAYLIST = new MediaResource(Kind.MEDIA_PLAYLIST, 0, -1, -1);
-    /** Longest name accepted: three 18-digit numbers with their separators fit well within it. */
+    public static final MediaResource UNKNOWN = new MediaResource(Kind.UNKNOWN, 0, -1);
+    private static final MediaResource PLAYLIST = new MediaResource(Kind.MEDIA_PLAYLIST, 0, -1);
+    /** Longest name accepted: two 18-digit numbers with their separators fit well within it. */
     private static final int MAX_NAME_LENGTH = 80;
     private static final int MAX_DIGITS = 18;
 
@@ -36,16 +35,15 @@ public record MediaResource(Kind kind, long epoch, long msn, int part) {
         }
         if (name.startsWith("init-") && name.endsWith(".mp4")) {
             long[] n = numbers(name, 5, name.length() - 4, 1);
-            return n == null || n[0] <= 0 ? UNKNOWN : new MediaResource(Kind.INIT, n[0], -1, -1);
+            return n == null || n[0] <= 0 ? UNKNOWN : new MediaResource(Kind.INIT, n[0], -1);
         }
         if (name.startsWith("part-") && name.endsWith(".m4s")) {
-            long[] n = numbers(name, 5, name.length() - 4, 3);
-            return n == null || n[0] <= 0 || n[2] > Integer.MAX_VALUE ? UNKNOWN
-                    : new MediaResource(Kind.PART, n[0], n[1], (int) n[2]);
+            long[] n = numbers(name, 5, name.length() - 4, 2);
+            return n == null || n[0] <= 0 ? UNKNOWN : new MediaResource(Kind.PART, n[0], n[1]);
         }
         if (name.startsWith("seg-") && name.endsWith(".m4s")) {
             long[] n = numbers(name, 4, name.length() - 4, 2);
-            return n == null || n[0] <= 0 ? UNKNOWN : new MediaResource(Kind.SEGMENT, n[0], n[1], -1);
+            return n == null || n[0] <= 0 ? UNKNOWN : new MediaResource(Kind.SEGMENT, n[0], n[1]);
         }
         return UNKNOWN;
     }

@@ -14,13 +14,15 @@ import java.util.List;
  * @param duration        seconds; for an incomplete segment, the sum of its parts so far
  * @param parts           its parts in order (may be empty for a segment published without parts)
  * @param complete        whether the segment is finished and has a URI
+ * @param firstPartNumber the stream-wide number of its part 0 (parts are numbered consecutively across segments,
+ *                        {@link HlsUris#part}); part {@code i} is {@code firstPartNumber + i}
  */
 public record SegmentInfo(long msn, long epoch, Instant programDateTime, double duration, List<PartInfo> parts,
-                          boolean complete) {
+                          boolean complete, long firstPartNumber) {
 
     public SegmentInfo {
         parts = List.copyOf(parts);
-        if (msn < 0 || epoch <= 0 || !(duration >= 0)) {
+        if (msn < 0 || epoch <= 0 || !(duration >= 0) || firstPartNumber < 0) {
             throw new IllegalArgumentException("bad segment msn=" + msn + " epoch=" + epoch + " dur=" + duration);
         }
         for (int i = 0; i < parts.size(); i++) {
@@ -32,8 +34,14 @@ public record SegmentInfo(long msn, long epoch, Instant programDateTime, double 
     }
 
     /** An incomplete segment whose duration is the sum of its parts. */
-    public static SegmentInfo inProgress(long msn, long epoch, Instant programDateTime, List<PartInfo> parts) {
+    public static SegmentInfo inProgress(long msn, long epoch, Instant programDateTime, List<PartInfo> parts,
+                                         long firstPartNumber) {
         return new SegmentInfo(msn, epoch, programDateTime, parts.stream().mapToDouble(PartInfo::duration).sum(),
-                parts, false);
+                parts, false, firstPartNumber);
+    }
+
+    /** The stream-wide number the part after this segment's last one gets. */
+    public long nextPartNumber() {
+        return firstPartNumber + parts.size();
     }
 }

@@ -62,10 +62,15 @@ public final class SegmentStore {
         return stateAcquire().inits().get(epoch);
     }
 
-    /** A stored part, or null (unknown, not yet written, or dropped). */
-    public StoredPart part(long epoch, long msn, int index) {
-        StoredSegment s = find(stateAcquire(), epoch, msn);
-        return s == null || index < 0 || index >= s.parts().size() ? null : s.parts().get(index);
+    /** A stored part by its epoch and stream-wide number, or null (unknown, not yet written, or dropped). */
+    public StoredPart part(long epoch, long partNumber) {
+        for (StoredSegment s : stateAcquire().segments()) {
+            final long index = partNumber - s.firstPartNumber();
+            if (index >= 0 && index < s.parts().size()) {
+                return s.epoch() == epoch ? s.parts().get((int) index) : null;
+            }
+        }
+        return null;
     }
 
     /** A complete segment's bytes, or null. */

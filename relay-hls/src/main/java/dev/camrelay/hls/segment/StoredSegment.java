@@ -14,9 +14,10 @@ import java.util.List;
  * @param discontinuitySequence epoch changes from the stream's first segment up to this one
  *                              ({@code EXT-X-DISCONTINUITY-SEQUENCE} when it is the first listed)
  * @param data                  the segment bytes when complete, else null
+ * @param firstPartNumber       the stream-wide number of its part 0
  */
 public record StoredSegment(long msn, long epoch, long discontinuitySequence, Instant programDateTime,
-                            double duration, List<StoredPart> parts, byte[] data) {
+                            double duration, List<StoredPart> parts, byte[] data, long firstPartNumber) {
 
     public StoredSegment {
         parts = List.copyOf(parts);
@@ -32,7 +33,7 @@ public record StoredSegment(long msn, long epoch, long discontinuitySequence, In
         more.addAll(parts);
         more.add(part);
         return new StoredSegment(msn, epoch, discontinuitySequence, programDateTime, duration + part.duration(), more,
-                null);
+                null, firstPartNumber);
     }
 
     /**
@@ -51,12 +52,14 @@ public record StoredSegment(long msn, long epoch, long discontinuitySequence, In
             System.arraycopy(p.data(), 0, all, at, p.data().length);
             at += p.data().length;
         }
-        return new StoredSegment(msn, epoch, discontinuitySequence, programDateTime, exactDuration, parts, all);
+        return new StoredSegment(msn, epoch, discontinuitySequence, programDateTime, exactDuration, parts, all,
+                firstPartNumber);
     }
 
     SegmentInfo toInfo() {
         List<PartInfo> infos = parts.stream().map(p -> new PartInfo(p.index(), p.duration(), p.independent()))
                 .toList();
-        return new SegmentInfo(msn, epoch, programDateTime, duration, infos, complete());
+        return new SegmentInfo(msn, epoch, programDateTime, duration, infos, complete(),
+                firstPartNumber);
     }
 }

@@ -67,6 +67,7 @@ public final class StreamSegmenter {
     private boolean started;
     private boolean ended;
     private long nextMsn;
+    private long nextPartNumber;
     private long discontinuities;
     private int sequenceNumber = 1;
     private long segmentStartDts;
@@ -221,7 +222,7 @@ public final class StreamSegmenter {
     private StoredSegment newSegment(long dts) {
         final long micros = (dts - epochFirstDts) * 1_000_000L / primaryClock;
         return new StoredSegment(nextMsn++, epoch, discontinuities, epochWallClock.plusNanos(micros * 1000), 0,
-                List.of(), null);
+                List.of(), null, nextPartNumber);
     }
 
     /**
@@ -284,8 +285,8 @@ public final class StreamSegmenter {
         if (FragmentWriter.write(fragment, sequenceNumber, runs, runs.length) > 0) {
             sequenceNumber++;
             final double duration = (endDts - partStartDts) / (double) primaryClock;
-            current = current.plus(new StoredPart(current.parts().size(), duration, partIndependent,
-                    fragment.toByteArray()));
+            current = current.plus(new StoredPart(current.parts().size(), nextPartNumber++, duration,
+                    partIndependent, fragment.toByteArray()));
         }
         for (TrackRun r : runs) {
             r.removeClosed();

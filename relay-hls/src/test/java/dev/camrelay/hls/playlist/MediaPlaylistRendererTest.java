@@ -38,14 +38,14 @@ class MediaPlaylistRendererTest {
 
         assertThat(lines(p)).containsSubsequence(
                 "#EXT-X-PROGRAM-DATE-TIME:2026-11-24T10:00:10.000Z",
-                "#EXT-X-PART:DURATION=0.2,URI=\"part-1-5-0.m4s\",INDEPENDENT=YES",
-                "#EXT-X-PART:DURATION=0.2,URI=\"part-1-5-1.m4s\"",
+                "#EXT-X-PART:DURATION=0.2,URI=\"part-1-50.m4s\",INDEPENDENT=YES",
+                "#EXT-X-PART:DURATION=0.2,URI=\"part-1-51.m4s\"",
                 "#EXTINF:2.0,",
                 "seg-1-5.m4s",
                 "#EXT-X-PROGRAM-DATE-TIME:2026-11-24T10:00:12.000Z",
-                "#EXT-X-PART:DURATION=0.2,URI=\"part-1-6-0.m4s\",INDEPENDENT=YES",
-                "#EXT-X-PART:DURATION=0.2,URI=\"part-1-6-1.m4s\"",
-                "#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"part-1-6-2.m4s\"");
+                "#EXT-X-PART:DURATION=0.2,URI=\"part-1-60.m4s\",INDEPENDENT=YES",
+                "#EXT-X-PART:DURATION=0.2,URI=\"part-1-61.m4s\"",
+                "#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"part-1-62.m4s\"");
         assertThat(p).doesNotContain("seg-1-6.m4s");
     }
 
@@ -68,12 +68,26 @@ class MediaPlaylistRendererTest {
     }
 
     @Test
+    void preloadHintNamesTheNextPartNumberWhetherOrNotAKeyframeStartsANewSegment() {
+        MediaPlaylistSnapshot before = Playlists.live(0, 1, 3, List.of());
+        MediaPlaylistSnapshot afterKeyframe = new MediaPlaylistSnapshot(2, 0.2, 0, List.of(Playlists.complete(0, 1),
+                new SegmentInfo(1, 1, Playlists.T0.plusMillis(2000), 0.6, Playlists.parts(3), true, 10),
+                SegmentInfo.inProgress(2, 1, Playlists.T0.plusMillis(2600), Playlists.parts(1), 13)), false,
+                List.of());
+
+        assertThat(MediaPlaylistRenderer.render(before))
+                .contains("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"part-1-13.m4s\"");
+        assertThat(MediaPlaylistRenderer.render(afterKeyframe))
+                .contains("#EXT-X-PART:DURATION=0.2,URI=\"part-1-13.m4s\",INDEPENDENT=YES");
+    }
+
+    @Test
     void exactlyOnePreloadHintNamesPartZeroOfTheNextSegmentAfterACompleteOne() {
         List<SegmentInfo> segments = List.of(Playlists.complete(7, 3));
         String p = MediaPlaylistRenderer.render(new MediaPlaylistSnapshot(2, 0.2, 0, segments, false, List.of()));
 
         assertThat(count(p, "#EXT-X-PRELOAD-HINT")).isEqualTo(1);
-        assertThat(p).contains("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"part-3-8-0.m4s\"");
+        assertThat(p).contains("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"part-3-80.m4s\"");
     }
 
     @Test
@@ -81,8 +95,8 @@ class MediaPlaylistRendererTest {
         String p = MediaPlaylistRenderer.render(Playlists.live(0, 6, 5, List.of()));
 
         // 6 complete segments of 2 s + 1 s in progress = 13 s; parts only for segments ending after 7 s.
-        assertThat(p).doesNotContain("part-1-2-").contains("seg-1-0.m4s", "seg-1-2.m4s");
-        assertThat(p).contains("part-1-3-0.m4s", "part-1-5-9.m4s", "part-1-6-4.m4s");
+        assertThat(p).doesNotContain("part-1-29.m4s").contains("seg-1-0.m4s", "seg-1-2.m4s");
+        assertThat(p).contains("part-1-30.m4s", "part-1-59.m4s", "part-1-64.m4s");
     }
 
     @Test
@@ -103,7 +117,7 @@ class MediaPlaylistRendererTest {
                 "#EXT-X-PROGRAM-DATE-TIME:2026-11-24T10:00:04.000Z", "seg-2-2.m4s");
         assertThat(lines(p)).containsOnlyOnce("#EXT-X-DISCONTINUITY");
         assertThat(count(p, "#EXT-X-MAP")).isEqualTo(2);
-        assertThat(p).contains("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"part-2-3-1.m4s\"");
+        assertThat(p).contains("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"part-2-31.m4s\"");
     }
 
     @Test
@@ -135,7 +149,7 @@ class MediaPlaylistRendererTest {
                 new RenditionReport(HlsUris.siblingMediaPlaylist(2), 1, -1))));
 
         assertThat(lines(p)).endsWith(
-                "#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"part-1-2-1.m4s\"",
+                "#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"part-1-21.m4s\"",
                 "#EXT-X-RENDITION-REPORT:URI=\"../1/index.m3u8\",LAST-MSN=2,LAST-PART=0",
                 "#EXT-X-RENDITION-REPORT:URI=\"../2/index.m3u8\",LAST-MSN=1");
     }
@@ -151,7 +165,7 @@ class MediaPlaylistRendererTest {
     @Test
     void durationsUseAtMostFiveDecimals() {
         List<SegmentInfo> segments = List.of(new SegmentInfo(0, 1, Playlists.T0, 1.966666666, List.of(
-                new PartInfo(0, 0.19999999, true)), true));
+                new PartInfo(0, 0.19999999, true)), true, 0));
         String p = MediaPlaylistRenderer.render(new MediaPlaylistSnapshot(2, 0.2, 0, segments, false, List.of()));
 
         assertThat(p).contains("#EXTINF:1.96667,", "#EXT-X-PART:DURATION=0.2,");

@@ -48,7 +48,7 @@ class MediaPlaylistSnapshotTest {
 
     @Test
     void segmentLongerThanTheTargetDurationIsRefused() {
-        SegmentInfo tooLong = new SegmentInfo(0, 1, Playlists.T0, 2.6, List.of(), true);
+        SegmentInfo tooLong = new SegmentInfo(0, 1, Playlists.T0, 2.6, List.of(), true, 0);
 
         assertThatThrownBy(() -> new MediaPlaylistSnapshot(2, 0.2, 0, List.of(tooLong), false, List.of()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("target duration");

@@ -4,7 +4,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Test snapshots: 2 s segments of ten 200 ms parts, the first part of each independent. */
+/**
+ * Test snapshots: 2 s segments of ten 200 ms parts, the first part of each independent; segment {@code m}'s parts are
+ * numbered {@code 10m..10m+9} stream-wide.
+ */
 final class Playlists {
 
     static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
@@ -23,11 +26,12 @@ final class Playlists {
     }
 
     static SegmentInfo complete(long msn, long epoch) {
-        return new SegmentInfo(msn, epoch, T0.plusMillis(2000 * msn), 2.0, parts(PARTS_PER_SEGMENT), true);
+        return new SegmentInfo(msn, epoch, T0.plusMillis(2000 * msn), 2.0, parts(PARTS_PER_SEGMENT), true,
+                msn * PARTS_PER_SEGMENT);
     }
 
     static SegmentInfo inProgress(long msn, long epoch, int parts) {
-        return SegmentInfo.inProgress(msn, epoch, T0.plusMillis(2000 * msn), parts(parts));
+        return SegmentInfo.inProgress(msn, epoch, T0.plusMillis(2000 * msn), parts(parts), msn * PARTS_PER_SEGMENT);
     }
 
     /** Complete segments {@code first..first+count-1} of epoch 1, then segment {@code first+count} with parts. */

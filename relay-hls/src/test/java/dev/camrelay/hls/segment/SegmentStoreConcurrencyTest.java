@@ -48,7 +48,7 @@ class SegmentStoreConcurrencyTest {
                     for (SegmentInfo s : p.segments()) {
                         long partBytes = 0;
                         for (int i = 0; i < s.parts().size(); i++) {
-                            StoredPart part = store.part(s.epoch(), s.msn(), i);
+                            StoredPart part = store.part(s.epoch(), s.firstPartNumber() + i);
                             if (part == null) {
                                 partBytes = -1; // dropped since the snapshot was taken
                                 break;

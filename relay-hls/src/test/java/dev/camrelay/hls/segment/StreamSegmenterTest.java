@@ -99,7 +99,7 @@ class StreamSegmenterTest {
         assertThat(store.segmentCount()).isEqualTo(config.playlistSegments() + config.retainedSegments() + 1);
         assertThat(store.playlist().segments()).hasSize(config.playlistSegments() + 1);
         assertThat(store.segment(1, 0)).isNull();
-        assertThat(store.part(1, 0, 0)).isNull();
+        assertThat(store.part(1, 0)).isNull();
         long retainedFirst = store.playlist().mediaSequence() - config.retainedSegments();
         assertThat(store.segment(1, retainedFirst)).as("kept downloadable after leaving the playlist").isNotNull();
         assertThat(store.segment(1, retainedFirst - 1)).isNull();
@@ -113,13 +113,14 @@ class StreamSegmenterTest {
         assertThat(segment).isNotNull();
         int at = 0;
         for (int i = 0; i < 5; i++) {
-            byte[] part = store.part(1, 0, i).data();
+            byte[] part = store.part(1, i).data();
             assertThat(java.util.Arrays.copyOfRange(segment, at, at + part.length)).isEqualTo(part);
             at += part.length;
         }
         assertThat(at).isEqualTo(segment.length);
         assertThat(store.segment(2, 0)).as("another epoch's name").isNull();
-        assertThat(store.part(1, 0, 5)).isNull();
+        assertThat(store.part(1, 5)).isNull();
+        assertThat(store.part(2, 0)).as("another epoch's name").isNull();
         assertThat(store.init(1)).isNotNull();
     }
 

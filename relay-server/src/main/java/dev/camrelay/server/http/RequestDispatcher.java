@@ -23,6 +23,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,8 +55,8 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
             if (msg instanceof FullHttpRequest request) {
                 accept(ctx, request);
             } else if (msg instanceof OversizedRequest oversized) {
-                enqueue(ctx, null, oversized.keepAlive(), () -> service.json().error(
-                        BodyLimitAggregator.tooLarge(maxBodyBytes)));
+                enqueue(ctx, null, oversized.keepAlive(), () -> done(service.json().error(
+                        BodyLimitAggregator.tooLarge(maxBodyBytes))));
             }
         } finally {
             ReferenceCountUtil.release(msg);
@@ -66,7 +67,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         DecoderResult result = msg.decoderResult();
         if (result.isFailure()) {
             // The decoder discards everything after a malformed request: answer, then close.
-            enqueue(ctx, null, false, () -> service.json().error(decodeFailure(result.cause())));
+            enqueue(ctx, null, false, () -> done(service.json().error(decodeFailure(result.cause()))));
             return;
         }
         String origin = msg.headers().get(HttpHeaderNames.ORIGIN);
@@ -77,8 +78,8 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
             request = new Request(msg.method().name(), uri.rawPath(), Map.of(), uri.parameters(),
                     msg.headers().copy(), ByteBufUtil.getBytes(msg.content()));
         } catch (IllegalArgumentException e) {
-            enqueue(ctx, origin, keepAlive, () -> service.json().error(
-                    HttpError.badRequest("bad_uri", "the request URI is not validly encoded")));
+            enqueue(ctx, origin, keepAlive, () -> done(service.json().error(
+                    HttpError.badRequest("bad_uri", "the request URI is not validly encoded"))));
             return;
         }
         enqueue(ctx, origin, keepAlive, () -> process(request, origin));
@@ -88,30 +89,41 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         if (++outstanding >= HttpServer.MAX_PIPELINED) {
             ctx.channel().config().setAutoRead(false);
         }
-        tail = tail.thenRunAsync(() -> {
-            Response response = run(task);
-            ctx.executor().execute(() -> write(ctx, response, origin, keepAlive));
-        }, service.handlers());
+        // Responses leave in request order: each one's work starts after the previous one's response is written.
+        tail = tail.thenComposeAsync(ignored -> run(task), service.handlers())
+                .thenAccept(response -> ctx.executor().execute(() -> write(ctx, response, origin, keepAlive)));
     }
 
-    private Response run(ResponseTask task) {
+    private CompletableFuture<Response> run(ResponseTask task) {
+        CompletableFuture<Response> pending;
         try {
-            return task.call();
-        } catch (HttpError e) {
-            return service.json().error(e);
+            pending = task.call();
         } catch (Exception | LinkageError | AssertionError e) {
-            LOG.error("request failed unexpectedly", e);
-            return service.json().error(new HttpError(500, "internal",
-                    "the relay failed to handle this request; see its log (" + e.getClass().getSimpleName() + ")"));
+            return CompletableFuture.completedFuture(failure(e));
         }
+        return pending.handle((response, e) -> e == null ? response : failure(e));
     }
 
-    private Response process(Request request, String origin) throws Exception {
+    private Response failure(Throwable thrown) {
+        Throwable e = thrown instanceof CompletionException && thrown.getCause() != null ? thrown.getCause() : thrown;
+        if (e instanceof HttpError error) {
+            return service.json().error(error);
+        }
+        LOG.error("request failed unexpectedly", e);
+        return service.json().error(new HttpError(500, "internal",
+                "the relay failed to handle this request; see its log (" + e.getClass().getSimpleName() + ")"));
+    }
+
+    private static CompletableFuture<Response> done(Response response) {
+        return CompletableFuture.completedFuture(response);
+    }
+
+    private CompletableFuture<Response> process(Request request, String origin) throws Exception {
         if ("OPTIONS".equals(request.method())) {
-            return preflight(request, origin);
+            return done(preflight(request, origin));
         }
         return switch (service.router().route(request.method(), request.path())) {
-            case Router.Found found -> found.handler().handle(request.withPathParams(found.params()));
+            case Router.Found found -> found.handler().handleAsync(request.withPathParams(found.params()));
             case Router.WrongMethod wrong -> throw new HttpError(405, "method_not_allowed",
                     request.method() + " is not allowed on " + request.path() + "; allowed: "
                             + String.join(", ", wrong.allowed()), Map.of("Allow", String.join(", ", wrong.allowed())));
@@ -203,6 +215,6 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     /** The work of one request, run off the event loop. */
     @FunctionalInterface
     private interface ResponseTask {
-        Response call() throws Exception;
+        CompletableFuture<Response> call() throws Exception;
     }
 }

@@ -5,6 +5,8 @@ import dev.camrelay.core.session.SessionRegistry;
 import dev.camrelay.core.token.TokenRejection;
 import dev.camrelay.server.camera.Camera;
 import dev.camrelay.server.camera.CameraRegistry;
+import dev.camrelay.server.hls.HlsRefusal;
+import dev.camrelay.server.hls.HlsRefusalCounts;
 import dev.camrelay.server.http.HttpCounters;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -72,6 +74,18 @@ public final class RelayMetrics {
                 .callback(cb -> {
                     for (TokenRejection reason : TokenRejection.values()) {
                         cb.call(tokens.total(reason), reason.name().toLowerCase(Locale.ROOT));
+                    }
+                }).register(registry);
+    }
+
+    /** Adds the LL-HLS egress's counters. */
+    public void addHls(HlsRefusalCounts refusals) {
+        CounterWithCallback.builder().name("relay_hls_refusals_total")
+                .help("HLS requests refused with 403 and no media byte, by reason")
+                .labelNames("reason")
+                .callback(cb -> {
+                    for (HlsRefusal reason : HlsRefusal.values()) {
+                        cb.call(refusals.total(reason), reason.name().toLowerCase(Locale.ROOT));
                     }
                 }).register(registry);
     }

@@ -1,0 +1,275 @@
+package dev.camrelay.server.hls;
+
+import dev.camrelay.core.buffer.StreamBuffer;
+import dev.camrelay.core.buffer.StreamReader;
+import dev.camrelay.core.media.StreamFormat;
+import dev.camrelay.core.media.StreamKey;
+import dev.camrelay.core.session.SessionRegistry;
+import dev.camrelay.hls.playlist.MediaPlaylistRenderer;
+import dev.camrelay.hls.playlist.MediaPlaylistSnapshot;
+import dev.camrelay.hls.segment.SegmentStore;
+import dev.camrelay.hls.segment.SegmenterConfig;
+import dev.camrelay.hls.segment.StreamSegmenter;
+import dev.camrelay.server.camera.Camera;
+import dev.camrelay.server.camera.CameraRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.InstantSource;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Predicate;
+import org.agrona.concurrent.Agent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One camera's LL-HLS output: a segmenter fed from the camera's current stream, its own {@link SegmentStore}, and
+ * the playlist requests blocked on it. It outlives the camera's epochs: when a stream ends and the camera has a newer
+ * epoch, the segmenter starts that epoch (an {@code EXT-X-DISCONTINUITY} and a new init section, RFC 8216bis
+ * §4.4.4.3) reading through a fresh reader, so playlists continue with the same media sequence.
+ *
+ * <p><b>Threading contract:</b> {@link #doWork()} runs only on the HLS segmenter thread ({@link SegmenterPool}),
+ * which owns the reader and the segmenter and is the store's single writer; {@link #epoch()}, {@link #format()},
+ * {@link #store()}, {@link #awaitPlaylist} and {@link #isDone()} are thread-safe (volatile fields, the store's
+ * release/acquire states, {@link PlaylistWaiters}), and so is {@link #rendered} (an immutable cache entry per
+ * snapshot, published through a volatile field).
+ */
+final class HlsStream implements Agent {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HlsStream.class);
+    /** Frames per duty cycle at most, so one busy camera cannot hold the shared segmenter thread for long. */
+    static final int MAX_FRAMES_PER_WORK = 64;
+
+    private final Camera camera;
+    private final CameraRegistry cameras;
+    private final SessionRegistry sessions;
+    private final SegmenterConfig config;
+    private final SegmentStore store;
+    private final PlaylistWaiters waiters;
+    private final InstantSource wallClock;
+
+    /** Publish times remembered, a power of two: about 25 s of 200 ms parts. */
+    static final int PUBLISH_TIMES = 128;
+    private final AtomicLongArray publishNanos = new AtomicLongArray(PUBLISH_TIMES);
+    private volatile long publishedParts;
+    private volatile Rendered lastRendered;
+
+    private StreamSegmenter segmenter;
+    private StreamReader reader;
+    private volatile long epoch;
+    private volatile StreamFormat format;
+    private volatile boolean done;
+
+    HlsStream(Camera camera, CameraRegistry cameras, SessionRegistry sessions, SegmenterConfig config,
+              ScheduledExecutorService timeouts, InstantSource wallClock) {
+        this.camera = camera;
+        this.cameras = cameras;
+        this.sessions = sessions;
+        this.config = config;
+        this.waiters = new PlaylistWaiters(timeouts);
+        this.store = new SegmentStore(config, this::published);
+        this.wallClock = wallClock;
+    }
+
+    String cameraId() {
+        return camera.id();
+    }
+
+    Camera camera() {
+        return camera;
+    }
+
+    SegmenterConfig config() {
+        return config;
+    }
+
+    /** The epoch the segmenter is writing now (0 before its first): the only epoch whose media is served. */
+    long epoch() {
+        return epoch;
+    }
+
+    /** The current epoch's tracks, or null before the first. */
+    StreamFormat format() {
+        return format;
+    }
+
+    SegmentStore store() {
+        return store;
+    }
+
+    /**
+     * The playlist rendered as bytes, once per published snapshot and variant (full or delta update): every viewer
+     * at the live edge asks for the same snapshot, so a thousand blocked reloads cost one rendering, not a thousand.
+     */
+    byte[] rendered(MediaPlaylistSnapshot snapshot, boolean deltaUpdate) {
+        Rendered r = lastRendered;
+        if (r == null || r.snapshot != snapshot) {
+            r = new Rendered(snapshot);
+            lastRendered = r;
+        }
+        return r.bytes(deltaUpdate);
+    }
+
+    /** One snapshot's renderings, made on first use; racing threads at worst render twice (same bytes). */
+    private static final class Rendered {
+        final MediaPlaylistSnapshot snapshot;
+        volatile byte[] full;
+        volatile byte[] delta;
+
+        Rendered(MediaPlaylistSnapshot snapshot) {
+            this.snapshot = snapshot;
+        }
+
+        byte[] bytes(boolean deltaUpdate) {
+            byte[] b = deltaUpdate ? delta : full;
+            if (b == null) {
+                b = MediaPlaylistRenderer.render(snapshot, deltaUpdate).getBytes(StandardCharsets.UTF_8);
+                if (deltaUpdate) {
+                    delta = b;
+                } else {
+                    full = b;
+                }
+            }
+            return b;
+        }
+    }
+
+    /** Blocked playlist requests held now. */
+    int waiting() {
+        return waiters.size();
+    }
+
+    boolean isDone() {
+        return done;
+    }
+
+    /** See {@link PlaylistWaiters#await}: completes with null on timeout. */
+    CompletableFuture<MediaPlaylistSnapshot> awaitPlaylist(long msn, int part, long timeoutMillis) {
+        return waiters.await(store::playlist, msn, part, timeoutMillis);
+    }
+
+    /** The first playlist satisfying {@code condition} (or ended); null on timeout. */
+    CompletableFuture<MediaPlaylistSnapshot> awaitPlaylist(Predicate<MediaPlaylistSnapshot> condition,
+                                                           long timeoutMillis) {
+        return waiters.await(store::playlist, condition, timeoutMillis);
+    }
+
+    private void published() {
+        MediaPlaylistSnapshot playlist = store.playlist();
+        if (playlist != null) {
+            long now = System.nanoTime();
+            for (long n = publishedParts; n < playlist.nextPartNumber(); n++) {
+                publishNanos.set((int) (n & (PUBLISH_TIMES - 1)), now);
+            }
+            publishedParts = Math.max(publishedParts, playlist.nextPartNumber());
+        }
+        waiters.wake(playlist);
+    }
+
+    /**
+     * When part {@code partNumber} was published ({@link System#nanoTime()}), for latency measurements; only the last
+     * {@link #PUBLISH_TIMES} parts are remembered, older ones give 0.
+     */
+    long partPublishedNanos(long partNumber) {
+        return partNumber < publishedParts - PUBLISH_TIMES || partNumber >= publishedParts ? 0
+                : publishNanos.get((int) (partNumber & (PUBLISH_TIMES - 1)));
+    }
+
+    @Override
+    public int doWork() {
+        if (done) {
+            return 0;
+        }
+        if (reader == null) {
+            return follow();
+        }
+        int work = 0;
+        while (work < MAX_FRAMES_PER_WORK) {
+            final int status = reader.poll();
+            if (status == StreamReader.FRAME) {
+                segmenter.onFrame(reader.frame());
+                work++;
+            } else if (status == StreamReader.END_OF_STREAM) {
+                // The epoch ended (camera restarted or stopped); the next one, if any, is picked up by follow().
+                reader.close();
+                reader = null;
+                return work + 1;
+            } else if (status == StreamReader.CLOSED) {
+                // Closed under us: an isolation violation closes a reader (fail closed). Serve nothing more.
+                LOG.error("camera {}: HLS reader closed unexpectedly; ending its HLS stream", camera.id());
+                finish();
+                return work + 1;
+            } else {
+                break;
+            }
+        }
+        return work;
+    }
+
+    /** Opens the camera's newer epoch when there is one; ends the stream when the camera was deleted. */
+    private int follow() {
+        if (cameras.find(camera.id()).orElse(null) != camera) {
+            finish();
+            return 1;
+        }
+        if (camera.epoch() <= epoch) {
+            return 0;
+        }
+        Optional<StreamBuffer> buffer = cameras.current(camera.id(), StreamKey.SOURCE_RENDITION);
+        if (buffer.isEmpty()) {
+            return 0;
+        }
+        long next = buffer.get().key().epoch();
+        StreamFormat nextFormat = buffer.get().format();
+        Optional<StreamReader> opened = sessions.openStreamReader(camera.id(), StreamKey.SOURCE_RENDITION);
+        if (opened.isEmpty()) {
+            return 0;
+        }
+        if (opened.get().expectedKey().epoch() != next) {
+            opened.get().close(); // the camera moved on again between the two look-ups; retry next cycle
+            return 0;
+        }
+        try {
+            if (segmenter == null) {
+                segmenter = new StreamSegmenter(next, nextFormat, config, store, wallClock);
+            } else {
+                segmenter.startEpoch(next, nextFormat);
+            }
+        } catch (IllegalArgumentException e) {
+            LOG.warn("camera {}: epoch {} has no track HLS can carry: {}", camera.id(), next, e.getMessage());
+            opened.get().close();
+            epoch = next;
+            return 1;
+        }
+        format = nextFormat;
+        epoch = next;
+        reader = opened.get();
+        LOG.info("camera {}: HLS segmenter on epoch {}", camera.id(), next);
+        return 1;
+    }
+
+    private void finish() {
+        if (reader != null) {
+            reader.close();
+            reader = null;
+        }
+        if (segmenter != null) {
+            segmenter.end();
+        }
+        done = true;
+        waiters.wake(store.playlist());
+    }
+
+    @Override
+    public void onClose() {
+        if (reader != null) {
+            reader.close();
+        }
+    }
+
+    @Override
+    public String roleName() {
+        return "hls-" + camera.id();
+    }
+}
