@@ -27,6 +27,7 @@ import dev.camrelay.server.http.Router;
 import dev.camrelay.server.http.ViewerAuth;
 import dev.camrelay.server.metrics.RelayMetrics;
 import dev.camrelay.server.metrics.TokenRejectionCounts;
+import dev.camrelay.server.webrtc.PlayerPage;
 import dev.camrelay.server.webrtc.WebRtcEgress;
 import dev.camrelay.server.webrtc.WebRtcMetrics;
 import dev.camrelay.server.webrtc.WhepApi;
@@ -131,6 +132,7 @@ public final class Relay implements AutoCloseable {
         sessions.addEndListener(webrtc::onViewerSessionEnded);
         WebRtcMetrics.register(metrics, webrtc);
         new WhepApi(webrtc, cameras, sessions, new ViewerAuth(tokens, tokenRejections), clock).register(router);
+        new PlayerPage().register(router);
         ports = new BoundPorts(httpPort, OptionalInt.empty(), OptionalInt.of(webrtc.port()));
         links = new RelayLinks(config.publicUrl().isEmpty()
                 ? PublicAddress.defaultUrl(config.bind(), httpPort) : config.publicUrl(), config.rtspPort());
