@@ -26,6 +26,13 @@ final class AccessUnitAssembler {
     int keyframes;
     long packets;
     long lostPackets;
+    /** Packets older than the newest seen: retransmissions (RFC 4585 NACK answers) or duplicates. */
+    long latePackets;
+    int lastSsrc;
+
+    int lastSequence() {
+        return lastSequence;
+    }
 
     private final List<byte[]> nals = new ArrayList<>();
     private byte[] fragment;
@@ -48,7 +55,8 @@ final class AccessUnitAssembler {
         if (lastSequence >= 0) {
             int gap = (sequence - lastSequence - 1) & 0xFFFF;
             if (gap > 0x8000) {
-                return; // late or duplicate (a retransmission of something already handled)
+                latePackets++; // late or duplicate (a retransmission of something already handled)
+                return;
             }
             if (gap > 0) {
                 lostPackets += gap;
@@ -56,6 +64,7 @@ final class AccessUnitAssembler {
             }
         }
         lastSequence = sequence;
+        lastSsrc = ((p[8] & 0xFF) << 24) | ((p[9] & 0xFF) << 16) | ((p[10] & 0xFF) << 8) | (p[11] & 0xFF);
         if (ts != timestamp) {
             if (!nals.isEmpty()) {
                 brokenFrames++; // the previous access unit never saw its marker

@@ -220,6 +220,46 @@ class WhepPlaybackTest {
     }
 
     @Test
+    void aNackIsAnsweredFromTheSendHistoryAndAPliIsCounted() throws Exception {
+        JsonNode session = newSession("demo", "webrtc", 600);
+        try (WhepTestClient client = new WhepTestClient()) {
+            assertThat(client.post(base, "demo", session.path("token").asText()).statusCode()).isEqualTo(201);
+            client.connect(SrtpProfile.AEAD_AES_128_GCM);
+            client.receiveFor(Duration.ofSeconds(1));
+            long nacks = metric("relay_whep_nacks_received_total");
+            long resent = metric("relay_whep_retransmissions_total");
+            long plis = metric("relay_whep_plis_received_total");
+            int keyframes = client.media.keyframes;
+
+            client.sendNack(client.media.lastSsrc, (client.media.lastSequence() - 5) & 0xFFFF);
+            client.sendPli(client.media.lastSsrc);
+            client.receiveFor(Duration.ofMillis(2500));
+
+            assertThat(client.media.latePackets).as("retransmitted packet received").isGreaterThanOrEqualTo(1);
+            assertThat(metric("relay_whep_nacks_received_total") - nacks).isEqualTo(1);
+            assertThat(metric("relay_whep_retransmissions_total") - resent).isEqualTo(1);
+            assertThat(metric("relay_whep_plis_received_total") - plis).isEqualTo(1);
+            assertThat(client.media.keyframes).as("playback resumes at a keyframe").isGreaterThan(keyframes);
+            assertThat(client.media.brokenFrames).isZero();
+        }
+    }
+
+    @Test
+    void corsPreflightOfTheWhepEndpointAllowsTheRelaysOrigin() throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/whep/demo"))
+                .timeout(Duration.ofSeconds(10)).method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "https://www.gstatic.com").header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", "authorization, content-type").build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(r.statusCode()).isIn(200, 204);
+        assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://www.gstatic.com");
+        assertThat(r.headers().firstValue("Access-Control-Allow-Methods").orElse("")).contains("POST");
+        assertThat(r.headers().firstValue("Access-Control-Expose-Headers").orElse(""))
+                .contains("Location", "ETag");
+    }
+
+    @Test
     void revokingTheSessionStopsMediaWithinTwoSeconds() throws Exception {
         JsonNode session = newSession("demo", "webrtc", 600);
         try (WhepTestClient client = new WhepTestClient()) {

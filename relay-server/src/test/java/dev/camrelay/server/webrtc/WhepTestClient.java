@@ -64,6 +64,7 @@ final class WhepTestClient implements AutoCloseable {
     private final ArrayDeque<byte[]> early = new ArrayDeque<>();
     private final byte[] buffer = new byte[2048];
     private SrtpTransform inbound;
+    private SrtpTransform outbound;
 
     WhepTestClient() throws IOException {
         socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -155,6 +156,40 @@ final class WhepTestClient implements AutoCloseable {
         SrtpKeyingMaterial keys = dtls.keyingMaterial();
         profile = keys.profile();
         inbound = SrtpTransforms.inbound(keys, false);
+        outbound = SrtpTransforms.outbound(keys, false);
+    }
+
+    /** Sends a generic NACK (RFC 4585 §6.2.1) for one packet, over SRTCP. */
+    void sendNack(int mediaSsrc, int sequence) throws IOException {
+        byte[] p = new byte[16 + outbound.rtcpOverhead()];
+        p[0] = (byte) 0x81; // V=2, FMT=1
+        p[1] = (byte) 205;  // RTPFB
+        p[3] = 3;           // 4 words - 1
+        p[7] = 1;           // sender SSRC 1
+        putInt(p, 8, mediaSsrc);
+        p[12] = (byte) (sequence >>> 8);
+        p[13] = (byte) sequence;
+        int n = outbound.protectRtcp(p, 0, 16);
+        socket.send(new DatagramPacket(p, n));
+    }
+
+    /** Sends a Picture Loss Indication (RFC 4585 §6.3.1), over SRTCP. */
+    void sendPli(int mediaSsrc) throws IOException {
+        byte[] p = new byte[12 + outbound.rtcpOverhead()];
+        p[0] = (byte) 0x81; // V=2, FMT=1
+        p[1] = (byte) 206;  // PSFB
+        p[3] = 2;           // 3 words - 1
+        p[7] = 1;
+        putInt(p, 8, mediaSsrc);
+        int n = outbound.protectRtcp(p, 0, 12);
+        socket.send(new DatagramPacket(p, n));
+    }
+
+    private static void putInt(byte[] p, int at, int v) {
+        p[at] = (byte) (v >>> 24);
+        p[at + 1] = (byte) (v >>> 16);
+        p[at + 2] = (byte) (v >>> 8);
+        p[at + 3] = (byte) v;
     }
 
     private void checkIce(String remoteUfrag, String remotePwd) throws IOException {
