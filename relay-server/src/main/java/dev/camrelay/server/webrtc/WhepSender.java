@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -48,6 +49,8 @@ final class WhepSender implements Agent {
 
     private final ManyToOneConcurrentArrayQueue<WhepSession> added = new ManyToOneConcurrentArrayQueue<>(1024);
     private final ArrayList<WhepSession> sessions = new ArrayList<>();
+    /** Kept in a field: a method reference made per {@code doWork} would allocate on every idle spin. */
+    private final Consumer<WhepSession> adopt = sessions::add;
     private final byte[] scratch = new byte[SCRATCH_LENGTH];
     private final UnsafeBuffer scratchView = new UnsafeBuffer(scratch);
     private final DatagramSink sink;
@@ -78,7 +81,7 @@ final class WhepSender implements Agent {
 
     @Override
     public int doWork() {
-        int work = added.drain(sessions::add);
+        int work = added.drain(adopt);
         long now = System.nanoTime();
         sentThisTurn = 0;
         for (int i = sessions.size() - 1; i >= 0; i--) {
