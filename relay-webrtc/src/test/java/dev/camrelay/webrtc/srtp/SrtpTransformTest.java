@@ -105,6 +105,28 @@ class SrtpTransformTest {
 
     @ParameterizedTest
     @EnumSource(SrtpProfile.class)
+    void aRetransmissionFromBeforeASequenceWrapKeepsItsRolloverCounter(SrtpProfile profile) {
+        Random random = new Random(3);
+        byte[] key = new byte[profile.keyLength()];
+        byte[] salt = new byte[profile.saltLength()];
+        random.nextBytes(key);
+        random.nextBytes(salt);
+        SrtpTransform sender = SrtpTransforms.create(profile, key, salt);
+        SrtpTransform receiver = SrtpTransforms.create(profile, key, salt);
+        byte[] beforeWrap = rtp(65535, 7, 100, random);
+        byte[] afterWrap = rtp(1, 7, 100, random);
+
+        // 65535 (ROC 0), then 1 (ROC 1), then 65535 again as a NACK answer: still ROC 0 (RFC 3711 §3.3.1).
+        for (byte[] plain : new byte[][] {beforeWrap, afterWrap, beforeWrap}) {
+            byte[] packet = Arrays.copyOf(plain, plain.length + sender.rtpOverhead());
+            int n = sender.protectRtp(packet, 0, plain.length);
+            assertThat(receiver.unprotectRtp(packet, 0, n)).isEqualTo(plain.length);
+            assertThat(Arrays.copyOf(packet, plain.length)).isEqualTo(plain);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(SrtpProfile.class)
     void rtpWithCsrcsAndExtensionKeepsItsHeaderInTheClear(SrtpProfile profile) {
         byte[] key = new byte[profile.keyLength()];
         byte[] salt = new byte[profile.saltLength()];
