@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Timeout;
  * Interop with a real browser: headless Chromium, in a network namespace of the test's own joined by a veth pair,
  * opens the relay's player page {@code /play/demo?protocol=webrtc}, which does WHEP against the relay bound to the
  * host end of the pair; the test reads {@code framesDecoded} from the page over the DevTools protocol (a
- * dependency-free Node script). Needs root, iproute2, /usr/bin/chromium and Node 20+: without them it fails,
+ * dependency-free Node script). Needs root, iproute2, /usr/bin/chromium and Node (16+): without them it fails,
  * saying what is missing.
  */
 @Timeout(180)
@@ -57,7 +57,7 @@ class ChromiumWhepTest {
             String token = newSession(base);
             String url = base + "/play/demo?protocol=webrtc&token=" + token;
             List<String> command = ns.exec(List.of("timeout", "-s", "KILL", Integer.toString(PLAY_SECONDS + 40),
-                    "node", "--experimental-websocket", probe.toString(), url, Integer.toString(PLAY_SECONDS),
+                    "node", probe.toString(), url, Integer.toString(PLAY_SECONDS),
                     Integer.toString(MIN_FRAMES), profile.toString()));
             List<String> lines = run(command, PLAY_SECONDS + 45);
 
@@ -144,7 +144,7 @@ class ChromiumWhepTest {
             missing.add("ip (apt-get install iproute2)");
         }
         if (!onPath("node")) {
-            missing.add("node 20+ (apt-get install nodejs)");
+            missing.add("node (apt-get install nodejs)");
         }
         if (!missing.isEmpty()) {
             fail("the Chromium WebRTC test needs: " + String.join(", ", missing));
