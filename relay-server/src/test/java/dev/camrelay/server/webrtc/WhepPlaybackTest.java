@@ -149,6 +149,43 @@ class WhepPlaybackTest {
     }
 
     @Test
+    void oneSenderThreadServesTwelveViewersAtFullFrameRate() throws Exception {
+        int viewers = 12;
+        List<WhepTestClient> clients = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(viewers);
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int i = 0; i < viewers; i++) {
+                WhepTestClient c = new WhepTestClient();
+                clients.add(c);
+                String camera = i % 2 == 0 ? "demo" : "cam-b";
+                HttpResponse<String> r = c.post(base, camera, newSession(camera, "webrtc", 600).path("token").asText());
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+                running.add(pool.submit(() -> {
+                    c.connect(SrtpProfile.AEAD_AES_128_GCM);
+                    c.receiveFor(Duration.ofSeconds(4));
+                    return null;
+                }));
+            }
+            for (Future<?> f : running) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            int total = 0;
+            for (int i = 0; i < viewers; i++) {
+                AccessUnitAssembler m = clients.get(i).media;
+                assertThat(m.frames).as("viewer %d", i).isGreaterThanOrEqualTo(80);
+                assertThat(m.framesByTag).containsOnlyKeys(i % 2 == 0 ? "DEMO" : "CAM-B");
+                total += m.frames;
+            }
+            System.out.printf("WHEP %d viewers: %d frames in 4 s, lost packets %d%n", viewers, total,
+                    clients.stream().mapToLong(c -> c.media.lostPackets).sum());
+        } finally {
+            pool.shutdownNow();
+            clients.forEach(WhepTestClient::close);
+        }
+    }
+
+    @Test
     void wrongMissingForeignExpiredAndRevokedTokensAreRefused() throws Exception {
         try (WhepTestClient client = new WhepTestClient()) {
             assertJsonError(client.post(base, "demo", null), 401);

@@ -127,6 +127,24 @@ class SrtpTransformTest {
 
     @ParameterizedTest
     @EnumSource(SrtpProfile.class)
+    void protectingTheSamePacketTwiceInARowGivesTheSameBytes(SrtpProfile profile) {
+        byte[] key = new byte[profile.keyLength()];
+        byte[] salt = new byte[profile.saltLength()];
+        SrtpTransform sender = SrtpTransforms.create(profile, key, salt);
+        byte[] plain = rtp(42, 9, 50, new Random(4));
+        byte[] first = Arrays.copyOf(plain, plain.length + sender.rtpOverhead());
+        byte[] again = Arrays.copyOf(plain, plain.length + sender.rtpOverhead());
+
+        // A NACK answered at once re-protects the same index; the JCE refuses a repeated GCM IV unless stepped over.
+        int n = sender.protectRtp(first, 0, plain.length);
+        int m = sender.protectRtp(again, 0, plain.length);
+
+        assertThat(m).isEqualTo(n);
+        assertThat(again).isEqualTo(first);
+    }
+
+    @ParameterizedTest
+    @EnumSource(SrtpProfile.class)
     void rtpWithCsrcsAndExtensionKeepsItsHeaderInTheClear(SrtpProfile profile) {
         byte[] key = new byte[profile.keyLength()];
         byte[] salt = new byte[profile.saltLength()];
