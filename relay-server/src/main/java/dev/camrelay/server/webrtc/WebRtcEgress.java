@@ -164,6 +164,13 @@ public final class WebRtcEgress implements AutoCloseable {
         random.nextBytes(id);
         WhepSession session = new WhepSession(HexFormat.of().formatHex(id), viewer, ice, dtls, result.answer(),
                 videoSsrc, video.trackId(), packetizer, counters);
+        // One WHEP session per viewer session: a player that reconnects (page reload) replaces its old one, and a
+        // token cannot be used to open sessions without bound.
+        for (WhepSession old : sessions.values()) {
+            if (old.viewer == viewer) {
+                close(old, "replaced by a new WHEP session of the same viewer session");
+            }
+        }
         if (!channel.eventLoop().submit(() -> handler.attach(session)).get(2, TimeUnit.SECONDS)) {
             throw new IllegalStateException("ICE ufrag collision; retry");
         }

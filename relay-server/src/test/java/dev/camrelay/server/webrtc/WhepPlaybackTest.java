@@ -330,6 +330,25 @@ class WhepPlaybackTest {
     }
 
     @Test
+    void aSecondPostWithTheSameTokenReplacesTheFirstWhepSession() throws Exception {
+        String token = newSession("demo", "webrtc", 600).path("token").asText();
+        try (WhepTestClient first = new WhepTestClient(); WhepTestClient second = new WhepTestClient()) {
+            assertThat(first.post(base, "demo", token).statusCode()).isEqualTo(201);
+            first.connect(SrtpProfile.AEAD_AES_128_GCM);
+            assertThat(first.receiveFor(Duration.ofMillis(500))).isPositive();
+
+            assertThat(second.post(base, "demo", token).statusCode()).isEqualTo(201);
+            second.connect(SrtpProfile.AEAD_AES_128_GCM);
+            second.receiveFor(Duration.ofSeconds(1));
+            first.receiveFor(Duration.ofMillis(300));
+
+            assertThat(first.receiveFor(Duration.ofSeconds(1))).as("packets to the replaced session").isZero();
+            assertThat(second.receiveFor(Duration.ofSeconds(1))).as("packets to the new session").isPositive();
+            assertThat(first.send(base, "DELETE", token, null, null, null).statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
     void revokingTheSessionStopsMediaWithinTwoSeconds() throws Exception {
         JsonNode session = newSession("demo", "webrtc", 600);
         try (WhepTestClient client = new WhepTestClient()) {
