@@ -19,6 +19,7 @@ public final class WebRtcCounters {
     final AtomicLong dtlsDropped = new AtomicLong();
     final AtomicLong rtpDropped = new AtomicLong();
     final AtomicLong unknownDropped = new AtomicLong();
+    final AtomicLong sendDropped = new AtomicLong();
     final AtomicLong sessionsCreated = new AtomicLong();
     final AtomicLong sessionsClosed = new AtomicLong();
 
@@ -69,6 +70,11 @@ public final class WebRtcCounters {
     /** Datagrams whose first byte is none of STUN, DTLS, RTP/RTCP (RFC 7983). */
     public long unknownDropped() {
         return unknownDropped.get();
+    }
+
+    /** Datagrams the sender could not hand to the UDP event loop (its ring was full). */
+    public long sendDropped() {
+        return sendDropped.get();
     }
 
     public long sessionsCreated() {

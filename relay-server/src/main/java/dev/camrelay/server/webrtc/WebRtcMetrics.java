@@ -16,6 +16,8 @@ public final class WebRtcMetrics {
         metrics.counter("relay_whep_packets_sent_total", "SRTP packets sent, retransmissions included",
                 c::packetsSent);
         metrics.counter("relay_whep_bytes_sent_total", "SRTP bytes sent", c::bytesSent);
+        metrics.counter("relay_whep_send_dropped_total", "SRTP packets dropped because the UDP send ring was full",
+                c::sendDropped);
         metrics.counter("relay_whep_frames_sent_total", "Access units sent", c::framesSent);
         metrics.counter("relay_whep_nacks_received_total", "Packets NACKed by viewers", c::nacksReceived);
         metrics.counter("relay_whep_retransmissions_total", "Packets resent for NACKs", c::retransmissions);

@@ -281,39 +281,6 @@ class WhepPlaybackTest {
         }
     }
 
-    /**
-     * Measures (and bounds) what the sender thread allocates per packet sent, for both SRTP profiles. Netty's
-     * paranoid leak detection (on for all tests) records a trace per buffer, so it is off while measuring.
-     */
-    @ParameterizedTest
-    @EnumSource(SrtpProfile.class)
-    void senderAllocationPerPacketIsBounded(SrtpProfile profile) throws Exception {
-        JsonNode session = newSession("demo", "webrtc", 600);
-        com.sun.management.ThreadMXBean threads =
-                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-        long senderId = Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().equals("webrtc-sender")).findFirst().orElseThrow().threadId();
-        io.netty.util.ResourceLeakDetector.Level leakLevel = io.netty.util.ResourceLeakDetector.getLevel();
-        try (WhepTestClient client = new WhepTestClient()) {
-            assertThat(client.post(base, "demo", session.path("token").asText()).statusCode()).isEqualTo(201);
-            client.connect(profile);
-            client.receiveFor(Duration.ofSeconds(2));
-            io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
-            long bytes = threads.getThreadAllocatedBytes(senderId);
-            long packets = metric("relay_whep_packets_sent_total");
-            client.receiveFor(Duration.ofSeconds(3));
-            long allocated = threads.getThreadAllocatedBytes(senderId) - bytes;
-            long sent = metric("relay_whep_packets_sent_total") - packets;
-
-            System.out.printf("WHEP sender %s: %d packets, %d bytes allocated, %d B/packet%n", profile, sent,
-                    allocated, allocated / Math.max(1, sent));
-            assertThat(sent).isPositive();
-            assertThat(allocated / sent).as("bytes allocated per packet").isLessThan(2048);
-        } finally {
-            io.netty.util.ResourceLeakDetector.setLevel(leakLevel);
-        }
-    }
-
     @Test
     void corsPreflightOfTheWhepEndpointAllowsTheRelaysOrigin() throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/whep/demo"))
