@@ -23,12 +23,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The WHEP resource (RFC 9725; contract.md, WebRTC): {@code POST /whep/{cameraId}} with an SDP offer creates a
+ * Stateless apart from the thread-safe egress and registries: handlers run concurrently on virtual threads.
+ *
+ * <p>The WHEP resource (RFC 9725; contract.md, WebRTC): {@code POST /whep/{cameraId}} with an SDP offer creates a
  * session and answers with every candidate (non-trickle clients work), {@code PATCH} takes trickle candidates,
  * {@code DELETE} ends it. The viewer token is checked on every request; a session is bound to the viewer session
  * its token was issued with, or to one created for an external issuer's token.
- *
- * <p>Threading: stateless apart from the thread-safe egress and registries; handlers run on virtual threads.
  */
 public final class WhepApi {
 
