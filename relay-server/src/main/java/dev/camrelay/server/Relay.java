@@ -32,6 +32,9 @@ import dev.camrelay.server.http.ViewerAuth;
 import dev.camrelay.server.metrics.RelayMetrics;
 import dev.camrelay.server.metrics.TokenRejectionCounts;
 import dev.camrelay.server.play.PlayerApi;
+import dev.camrelay.server.webrtc.WebRtcEgress;
+import dev.camrelay.server.webrtc.WebRtcMetrics;
+import dev.camrelay.server.webrtc.WhepApi;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -131,7 +134,13 @@ public final class Relay implements AutoCloseable {
         AtomicReference<CorsPolicy> cors = new AtomicReference<>(new CorsPolicy(List.of()));
         http = new HttpServer(transport, new HttpService(router, cors::get, json, httpCounters, handlers));
         int httpPort = http.bind(config.bind(), config.httpPort()).getPort();
-        ports = new BoundPorts(httpPort, OptionalInt.empty(), OptionalInt.empty());
+        WebRtcEgress webrtc = WebRtcEgress.start(config.bind(), config.webrtcPort(), "epoll".equals(transport.name()),
+                clock);
+        toClose.add(webrtc);
+        sessions.addEndListener(webrtc::onViewerSessionEnded);
+        WebRtcMetrics.register(metrics, webrtc);
+        new WhepApi(webrtc, cameras, sessions, new ViewerAuth(tokens, tokenRejections), clock).register(router);
+        ports = new BoundPorts(httpPort, OptionalInt.empty(), OptionalInt.of(webrtc.port()));
         links = new RelayLinks(config.publicUrl().isEmpty()
                 ? PublicAddress.defaultUrl(config.bind(), httpPort) : config.publicUrl(), config.rtspPort());
         cors.set(new CorsPolicy(config.corsOrigins().isEmpty()

@@ -23,8 +23,9 @@ final class StartupBanner {
         if (c.demo()) {
             line(out, "demo camera", String.format("%-48s (LL-HLS in the browser, hls.js; plays at once)",
                     links.playUrl(RelayConfig.DEMO_CAMERA_ID)));
-            line(out, "", String.format("%-48s (WebRTC; coming with the WebRTC egress)",
-                    links.playUrl(RelayConfig.DEMO_CAMERA_ID) + "?protocol=webrtc"));
+            line(out, "", String.format("%-48s (WebRTC in the browser, WHEP at %s; plays at once)",
+                    links.playUrl(RelayConfig.DEMO_CAMERA_ID) + "?protocol=webrtc",
+                    links.publicUrl() + "/whep/" + RelayConfig.DEMO_CAMERA_ID));
         }
         line(out, "try", "curl -H \"Authorization: Bearer " + key + "\" " + api + "/cameras");
         if (c.demo()) {
@@ -33,8 +34,8 @@ final class StartupBanner {
                     + api + "/cameras/" + RelayConfig.DEMO_CAMERA_ID + "/sessions");
         }
         line(out, "metrics", links.publicUrl() + "/metrics");
-        line(out, "not yet served", "RTSP " + c.rtspPort() + "/tcp (RTSP ingest issue), WebRTC " + c.webrtcPort()
-                + "/udp (WebRTC egress issue)");
+        relay.ports().webrtc().ifPresent(p -> line(out, "webrtc", "ICE-lite + DTLS-SRTP on " + p + "/udp"));
+        line(out, "not yet served", "RTSP " + c.rtspPort() + "/tcp (RTSP ingest issue)");
         return out.toString();
     }
 

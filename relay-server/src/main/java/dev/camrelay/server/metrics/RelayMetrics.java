@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.Locale;
+import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -88,6 +89,18 @@ public final class RelayMetrics {
                         cb.call(refusals.total(reason), reason.name().toLowerCase(Locale.ROOT));
                     }
                 }).register(registry);
+    }
+
+    /** Adds a counter read at scrape time (for egress modules that keep their own counters). */
+    public void counter(String name, String help, LongSupplier value) {
+        CounterWithCallback.builder().name(name).help(help).callback(cb -> cb.call(value.getAsLong()))
+                .register(registry);
+    }
+
+    /** Adds a gauge read at scrape time. */
+    public void gauge(String name, String help, LongSupplier value) {
+        GaugeWithCallback.builder().name(name).help(help).callback(cb -> cb.call(value.getAsLong()))
+                .register(registry);
     }
 
     private void cameraCounter(String name, String help, CameraRegistry cameras, ToDoubleFunction<Camera> value) {

@@ -21,13 +21,15 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * The browser player: {@code GET /play/{cameraId}} (an LL-HLS page using the bundled hls.js in low-latency mode; the
- * viewer token comes from {@code ?token=}), {@code GET /play/assets/hls.min.js}, and, only while the demo camera is
- * enabled, {@code POST /play/demo/session}, which mints a short-lived viewer session of the demo camera without a key
- * so the URL {@code ./relay} prints plays at once. That endpoint is rate-limited ({@link DemoSessionRate}) and can
+ * The browser players: {@code GET /play/{cameraId}} (an LL-HLS page using the bundled hls.js in low-latency mode) and
+ * {@code GET /play/{cameraId}?protocol=webrtc} (a WHEP page, non-trickle); either takes the viewer token from
+ * {@code ?token=}. Also {@code GET /play/assets/hls.min.js} and, only while the demo camera is enabled,
+ * {@code POST /play/demo/session[?protocol=webrtc]}, which mints a short-lived viewer session of the demo camera
+ * without a key so the URLs {@code ./relay} prints play at once. That endpoint is rate-limited ({@link DemoSessionRate}) and can
  * only ever name the demo camera.
  *
  * <p>Threading: stateless apart from the thread-safe rate limiter; handlers run concurrently.
@@ -35,6 +37,7 @@ import java.util.Map;
 public final class PlayerApi {
 
     static final String PAGE_RESOURCE = "/player/index.html";
+    static final String WEBRTC_PAGE_RESOURCE = "/player/webrtc.html";
     static final String HLS_JS_RESOURCE = "/player/hls.min.js";
     static final String HLS_JS_LICENSE_RESOURCE = "/player/hls.js-LICENSE.txt";
     /** Demo sessions are for a quick look: ten minutes, then the page must be reloaded. */
@@ -43,6 +46,7 @@ public final class PlayerApi {
     static final String ASSET_CACHING = "public, max-age=3600";
 
     private final byte[] page = resource(PAGE_RESOURCE);
+    private final byte[] webrtcPage = resource(WEBRTC_PAGE_RESOURCE);
     private final byte[] hlsJs = resource(HLS_JS_RESOURCE);
     private final byte[] hlsJsLicense = resource(HLS_JS_LICENSE_RESOURCE);
     private final DemoSessionRate rate = new DemoSessionRate();
@@ -69,21 +73,27 @@ public final class PlayerApi {
         router.add("GET", "/play/assets/hls.js-LICENSE.txt", r -> asset(hlsJsLicense, "text/plain; charset=utf-8"));
         router.add("GET", "/play/{cameraId}", this::page);
         if (demoCameraId != null) {
-            router.add("POST", "/play/" + demoCameraId + "/session", r -> demoSession());
+            router.add("POST", "/play/" + demoCameraId + "/session", this::demoSession);
         }
     }
 
     private Response page(Request request) {
         String id = request.pathParam("cameraId");
         cameras.find(id).orElseThrow(() -> HttpError.notFound("no camera '" + id + "'"));
-        return new Response(200, "text/html; charset=utf-8", page, Map.of());
+        String protocol = request.queryParam("protocol");
+        if (protocol != null && !protocol.equals("hls") && !protocol.equals("webrtc")) {
+            throw HttpError.badRequest("bad_protocol", "protocol must be hls (the default) or webrtc");
+        }
+        return new Response(200, "text/html; charset=utf-8", "webrtc".equals(protocol) ? webrtcPage : page,
+                Map.of("Cache-Control", "no-cache"));
     }
 
     private static Response asset(byte[] bytes, String type) {
         return new Response(200, type, bytes, Map.of("Cache-Control", ASSET_CACHING));
     }
 
-    private Response demoSession() {
+    private Response demoSession(Request request) {
+        Protocol protocol = "webrtc".equals(request.queryParam("protocol")) ? Protocol.WEBRTC : Protocol.HLS;
         if (!rate.tryAcquire(System.nanoTime())) {
             throw new HttpError(429, "rate_limited", "too many demo sessions; wait a few seconds and reload",
                     Map.of("Retry-After", Long.toString(DemoSessionRate.REFILL_NANOS / 1_000_000_000L)));
@@ -93,7 +103,7 @@ public final class PlayerApi {
         IssuedToken token = tokens.issue("demo-viewer", demo.id(), DEMO_SESSION_TTL);
         ViewerSession session;
         try {
-            session = sessions.create(demo.id(), Protocol.HLS, "demo-viewer", DEMO_SESSION_TTL, token.jti(),
+            session = sessions.create(demo.id(), protocol, "demo-viewer", DEMO_SESSION_TTL, token.jti(),
                     demo.epoch());
         } catch (SessionLimitException e) {
             revocations.revoke(token.jti(), token.expiresAt());
@@ -106,6 +116,8 @@ public final class PlayerApi {
         out.put("expiresAt", session.expiresAt().toString());
         out.put("hlsUrl", "/hls/" + demo.id() + "/index.m3u8?token="
                 + URLEncoder.encode(token.token(), StandardCharsets.UTF_8));
+        out.put("whepUrl", "/whep/" + demo.id());
+        out.put("protocol", protocol.name().toLowerCase(Locale.ROOT));
         return json.response(201, out);
     }
 
