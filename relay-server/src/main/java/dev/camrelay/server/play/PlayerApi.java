@@ -29,8 +29,8 @@ import java.util.Map;
  * {@code GET /play/{cameraId}?protocol=webrtc} (a WHEP page, non-trickle); either takes the viewer token from
  * {@code ?token=}. Also {@code GET /play/assets/hls.min.js} and, only while the demo camera is enabled,
  * {@code POST /play/demo/session[?protocol=webrtc]}, which mints a short-lived viewer session of the demo camera
- * without a key so the URLs {@code ./relay} prints play at once. That endpoint is rate-limited ({@link DemoSessionRate}) and can
- * only ever name the demo camera.
+ * without a key so the URLs {@code ./relay} prints play at once. That endpoint is rate-limited
+ * ({@link DemoSessionRate}) and can only ever name the demo camera.
  *
  * <p>Threading: stateless apart from the thread-safe rate limiter; handlers run concurrently.
  */
