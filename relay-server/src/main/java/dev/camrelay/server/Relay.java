@@ -26,6 +26,7 @@ import dev.camrelay.server.http.JsonCodec;
 import dev.camrelay.server.http.Router;
 import dev.camrelay.server.metrics.RelayMetrics;
 import dev.camrelay.server.metrics.TokenRejectionCounts;
+import dev.camrelay.server.rtsp.RtspServer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -76,6 +77,7 @@ public final class Relay implements AutoCloseable {
     private BoundPorts ports;
     private RelayLinks links;
     private HttpServer http;
+    private RtspServer rtsp;
     private volatile boolean listening;
     private volatile Camera demoCamera;
 
@@ -110,7 +112,6 @@ public final class Relay implements AutoCloseable {
         toClose.add(cameras);
         sessions = new SessionRegistry(cameras, violations, revocations, clock, config.maxSessionsPerCamera());
         sessions.addEndListener(s -> LOG.info("session {} of camera {} ended", s.id().value(), s.cameraId()));
-        RelayMetrics metrics = new RelayMetrics(cameras, sessions, violations, httpCounters, tokenRejections, clock);
 
         // Handlers may block (control plane): one virtual thread per request, never an event loop.
         ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
@@ -121,12 +122,17 @@ public final class Relay implements AutoCloseable {
         AtomicReference<CorsPolicy> cors = new AtomicReference<>(new CorsPolicy(List.of()));
         http = new HttpServer(transport, new HttpService(router, cors::get, json, httpCounters, handlers));
         int httpPort = http.bind(config.bind(), config.httpPort()).getPort();
-        ports = new BoundPorts(httpPort, OptionalInt.empty(), OptionalInt.empty());
+        rtsp = new RtspServer(transport, cameras);
+        toClose.add(rtsp);
+        int rtspPort = rtsp.bind(config.bind(), config.rtspPort(), transport.serverChannel()).getPort();
+        ports = new BoundPorts(httpPort, OptionalInt.of(rtspPort), OptionalInt.empty());
         links = new RelayLinks(config.publicUrl().isEmpty()
-                ? PublicAddress.defaultUrl(config.bind(), httpPort) : config.publicUrl(), config.rtspPort());
+                ? PublicAddress.defaultUrl(config.bind(), httpPort) : config.publicUrl(), rtspPort);
         cors.set(new CorsPolicy(config.corsOrigins().isEmpty()
                 ? List.of(links.origin(), CorsPolicy.GSTATIC) : config.corsOrigins()));
 
+        RelayMetrics metrics = new RelayMetrics(cameras, sessions, violations, httpCounters, tokenRejections, clock);
+        metrics.addRtspIngest(rtsp.counters());
         AdminAuth admin = new AdminAuth(config.adminKey());
         CameraApi cameraApi = new CameraApi(cameras, sessions, json, links);
         cameraApi.register(router, admin);
@@ -219,6 +225,11 @@ public final class Relay implements AutoCloseable {
 
     public SessionRegistry sessions() {
         return sessions;
+    }
+
+    /** The RTSP listener and pull sessions. */
+    public RtspServer rtsp() {
+        return rtsp;
     }
 
     public IsolationViolations violations() {

@@ -33,8 +33,9 @@ final class StartupBanner {
                     + api + "/cameras/" + RelayConfig.DEMO_CAMERA_ID + "/sessions");
         }
         line(out, "metrics", links.publicUrl() + "/metrics");
-        line(out, "not yet served", "RTSP " + c.rtspPort() + "/tcp (RTSP ingest issue), WebRTC " + c.webrtcPort()
-                + "/udp (WebRTC egress issue)");
+        relay.ports().rtsp().ifPresent(p -> line(out, "rtsp ingest", links.rtspBase() + "/{cameraId}"
+                + "   (push cameras publish here with their publish credentials; RTSP " + p + "/tcp)"));
+        line(out, "not yet served", "WebRTC " + c.webrtcPort() + "/udp (WebRTC egress issue)");
         return out.toString();
     }
 

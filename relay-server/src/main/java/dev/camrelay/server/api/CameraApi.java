@@ -24,9 +24,9 @@ public final class CameraApi {
     /** Shown on pull cameras until the RTSP client lands. */
     public static final String PULL_NOTE = "stored; pulling from the source starts with the RTSP ingest issue, "
             + "until then the camera stays idle";
-    /** Shown on push cameras until the RTSP server lands. */
-    public static final String PUSH_NOTE = "stored; accepting the camera's push starts with the RTSP ingest issue, "
-            + "until then the camera stays idle";
+    /** Shown on push cameras: where and how they publish. */
+    public static final String PUSH_NOTE = "the camera publishes over RTSP (ANNOUNCE/RECORD, TCP or UDP) to its "
+            + "publishUrl with its publish credentials";
 
     private final CameraRegistry cameras;
     private final SessionRegistry sessions;
