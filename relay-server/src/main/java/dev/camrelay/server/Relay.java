@@ -26,6 +26,7 @@ import dev.camrelay.server.http.JsonCodec;
 import dev.camrelay.server.http.Router;
 import dev.camrelay.server.metrics.RelayMetrics;
 import dev.camrelay.server.metrics.TokenRejectionCounts;
+import dev.camrelay.server.rtsp.PullIngest;
 import dev.camrelay.server.rtsp.RtspServer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -135,6 +136,11 @@ public final class Relay implements AutoCloseable {
         metrics.addRtspIngest(rtsp.counters());
         AdminAuth admin = new AdminAuth(config.adminKey());
         CameraApi cameraApi = new CameraApi(cameras, sessions, json, links);
+        cameraApi.onAdded(camera -> {
+            if (camera.spec().isPull()) {
+                PullIngest.start(camera, rtsp);
+            }
+        });
         cameraApi.register(router, admin);
         new SessionApi(cameras, sessions, tokens, revocations, json, links, clock, config.sessionTtlSeconds(),
                 config.maxSessionTtlSeconds()).register(router, admin);
