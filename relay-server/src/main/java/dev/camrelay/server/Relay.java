@@ -26,6 +26,7 @@ import dev.camrelay.server.http.JsonCodec;
 import dev.camrelay.server.http.Router;
 import dev.camrelay.server.metrics.RelayMetrics;
 import dev.camrelay.server.metrics.TokenRejectionCounts;
+import dev.camrelay.server.rtsp.OnDemandPull;
 import dev.camrelay.server.rtsp.PullIngest;
 import dev.camrelay.server.rtsp.RtspServer;
 import java.net.URI;
@@ -137,7 +138,9 @@ public final class Relay implements AutoCloseable {
         AdminAuth admin = new AdminAuth(config.adminKey());
         CameraApi cameraApi = new CameraApi(cameras, sessions, json, links);
         cameraApi.onAdded(camera -> {
-            if (camera.spec().isPull()) {
+            if (camera.spec().isPull() && Boolean.TRUE.equals(camera.spec().onDemand())) {
+                OnDemandPull.start(camera, rtsp, () -> sessions.activeCount(camera.id()));
+            } else if (camera.spec().isPull()) {
                 PullIngest.start(camera, rtsp);
             }
         });

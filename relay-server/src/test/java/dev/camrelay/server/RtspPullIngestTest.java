@@ -122,4 +122,34 @@ class RtspPullIngestTest {
             }
         }
     }
+
+    @Test
+    void anOnDemandCameraConnectsWhenAViewerArrivesAndGoesIdleAfterTheGrace() throws Exception {
+        int port = freePort();
+        String id = "on-demand";
+        try (ExternalPeer camera = gstreamerCamera(dir.resolve("gst-od.log"), port)) {
+            HttpResponse<String> r = api.post("/api/v1/cameras", "{\"id\": \"" + id
+                    + "\", \"source\": \"rtsp://u:p@127.0.0.1:" + port + "/cam\", \"onDemand\": true}");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+            Thread.sleep(1500);
+            JsonNode before = TestClient.json(api.get("/api/v1/cameras/" + id));
+            assertThat(before.path("state").asText()).isEqualTo("idle");
+            assertThat(before.path("epoch").asLong()).isZero();
+
+            HttpResponse<String> session = api.post("/api/v1/cameras/" + id + "/sessions",
+                    "{\"protocol\": \"hls\", \"ttlSeconds\": 600, \"viewer\": \"od-test\"}");
+            assertThat(session.statusCode()).as(session.body()).isEqualTo(201);
+            RtspPushIngestTest.awaitCamera(api, id, Duration.ofSeconds(15), RtspPushIngestTest::live);
+
+            String sessionId = TestClient.json(session).path("sessionId").asText();
+            assertThat(api.delete("/api/v1/sessions/" + sessionId).statusCode()).isEqualTo(204);
+            long left = System.nanoTime();
+            RtspPushIngestTest.awaitCamera(api, id, Duration.ofSeconds(60),
+                    c -> c.path("state").asText().equals("idle"));
+            assertThat(Duration.ofNanos(System.nanoTime() - left)).as("stays connected for the grace period")
+                    .isGreaterThanOrEqualTo(Duration.ofSeconds(25));
+        } finally {
+            api.delete("/api/v1/cameras/" + id);
+        }
+    }
 }

@@ -51,10 +51,10 @@ public final class PullIngest implements AutoCloseable {
     private Future<?> retry;
     private long attempts;
 
-    PullIngest(Camera camera, RtspServer server, ReconnectBackoff backoff) {
+    PullIngest(Camera camera, RtspServer server, ReconnectBackoff backoff, EventLoop loop) {
         this.camera = camera;
         this.server = server;
-        this.loop = server.group().next();
+        this.loop = loop;
         this.backoff = backoff;
         URI uri = URI.create(camera.spec().source());
         this.host = uri.getHost();
@@ -63,10 +63,32 @@ public final class PullIngest implements AutoCloseable {
 
     /** Starts pulling the camera; returns at once. */
     public static PullIngest start(Camera camera, RtspServer server) {
-        PullIngest ingest = new PullIngest(camera, server, new ReconnectBackoff());
+        PullIngest ingest = new PullIngest(camera, server, new ReconnectBackoff(), server.group().next());
         camera.attachIngest(ingest);
         ingest.loop.execute(ingest::connect);
         return ingest;
+    }
+
+    /** Connects now; on {@link #loop} only (the on-demand owner runs there). */
+    void connectNow() {
+        connect();
+    }
+
+    /**
+     * Stops for good without blocking (on {@link #loop} only): no further attempt, the connection is closed, and
+     * {@code then} runs on the loop once it is.
+     */
+    void stopThen(Runnable then) {
+        closed = true;
+        if (retry != null) {
+            retry.cancel(false);
+        }
+        Channel c = channel;
+        if (c == null) {
+            then.run();
+        } else {
+            c.close().addListener(f -> then.run());
+        }
     }
 
     private void connect() {
