@@ -3,7 +3,7 @@
 # (ffmpeg -stream_loop -1 -re -i clip -c copy -f rtsp), into one relay on 127.0.0.1. Reports the relay's CPU per
 # camera and per Mbit/s ingested (CPU % is of one core, from /proc/PID/stat over the window), and frames received
 # per second per camera (71.9 expected: 25 video + 46.875 AAC). Over TCP nothing can be lost; TRANSPORT=udp shows
-# loss as fewer frames. RTP packets lost are not exported yet.
+# loss as fewer frames and in relay_rtsp_rtp_packets_lost_total (the last column, over the window).
 #   scripts/rtsp-load.sh [N ...]      default: 10 50; TRANSPORT=tcp|udp (default tcp), SECONDS_MEASURED (default 20)
 # Bounded: every process runs under `timeout` and is killed by its PID at the end; traffic stays on 127.0.0.1.
 set -euo pipefail
@@ -17,8 +17,12 @@ counts=("$@")
 [ ${#counts[@]} -eq 0 ] && counts=(10 50)
 work=$(mktemp -d)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+# Each process runs under `timeout`; killing `timeout` alone would orphan its child, so its children go first.
+stop() { pkill -9 -P "$1" 2>/dev/null || true; kill -9 "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+cleanup() { for p in "${pids[@]}"; do stop "$p"; done; rm -rf "$work"; }
 trap cleanup EXIT
+trap 'echo "rtsp-load: failed at line $LINENO" >&2' ERR
+live_count() { curl -fsS "${auth[@]}" "$base/api/v1/cameras" | { grep -o '"state":"live"' || true; } | wc -l; }
 free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # utime + stime, in clock ticks
 hz=$(getconf CLK_TCK)
@@ -28,8 +32,8 @@ timeout 120 ffmpeg -nostdin -loglevel error -f lavfi -i testsrc2=size=640x360:ra
   -i sine=sample_rate=48000 -t 10 -c:v libx264 -tune zerolatency -g 25 -c:a aac \
   -bsf:v "dump_extra=freq=all,h264_metadata=sei_user_data=086f3693-b7b3-4f2c-9653-21492feee5b8+LOAD" "$clip"
 
-printf '%-6s %-9s %-12s %-14s %-14s %-16s %-14s\n' cameras transport "relay CPU %" "CPU %/camera" "ingest Mbit/s" \
-  "CPU %/(Mbit/s)" "frames/s/camera"
+printf '%-6s %-9s %-12s %-14s %-14s %-16s %-30s %s\n' cameras transport "relay CPU %" "CPU %/camera" "ingest Mbit/s" \
+  "CPU %/(Mbit/s)" "frames/s/camera" "RTP packets lost"
 for n in "${counts[@]}"; do
   export RELAY_HTTP_PORT=$(free_port) RELAY_RTSP_PORT=$(free_port) RELAY_WEBRTC_PORT=0 RELAY_BIND=127.0.0.1
   export RELAY_ADMIN_KEY=rtsp-load-admin-key-$$ RELAY_DEMO=false RELAY_MAX_CAMERAS=$((n + 1))
@@ -57,28 +61,31 @@ for n in "${counts[@]}"; do
   done
   # Warm-up: until every camera is live (50 FFmpegs take a while to start on 2 cores), then a few seconds more.
   for _ in $(seq 1 120); do
-    [ "$(curl -fsS "${auth[@]}" "$base/api/v1/cameras" | grep -o '"state":"live"' | wc -l)" -ge "$n" ] && break
+    [ "$(live_count)" -ge "$n" ] && break
     sleep 0.5
   done
   sleep "$WARMUP"
   frames0=$(curl -fsS "$base/metrics" | awk '/^relay_camera_frames_in_total\{/ {s += $2} END {printf "%d", s}')
   bytes0=$(curl -fsS "$base/metrics" | awk '/^relay_camera_bytes_in_total\{/ {s += $2} END {printf "%d", s}')
-  live0=$(curl -fsS "${auth[@]}" "$base/api/v1/cameras" | grep -o '"state":"live"' | wc -l)
+  live0=$(live_count)
+  lost0=$(curl -fsS "$base/metrics" | awk '/^relay_rtsp_rtp_packets_lost_total/ {printf "%d", $2}')
   t0=$(ticks "$jvm_pid"); s0=$(date +%s.%N)
   sleep "$MEASURE"
   t1=$(ticks "$jvm_pid"); s1=$(date +%s.%N)
   frames1=$(curl -fsS "$base/metrics" | awk '/^relay_camera_frames_in_total\{/ {s += $2} END {printf "%d", s}')
   bytes1=$(curl -fsS "$base/metrics" | awk '/^relay_camera_bytes_in_total\{/ {s += $2} END {printf "%d", s}')
-  live1=$(curl -fsS "${auth[@]}" "$base/api/v1/cameras" | grep -o '"state":"live"' | wc -l)
+  lost1=$(curl -fsS "$base/metrics" | awk '/^relay_rtsp_rtp_packets_lost_total/ {printf "%d", $2}')
+  live1=$(live_count)
   # Frames counted by the relay are video + audio: the clip is 25 fps video and AAC at 48 kHz (46.875 frames/s),
   # so a camera that loses nothing shows about 71.9 frames/s.
   awk -v n="$n" -v tr="$TRANSPORT" -v t0="$t0" -v t1="$t1" -v hz="$hz" -v s0="$s0" -v s1="$s1" \
-      -v f0="$frames0" -v f1="$frames1" -v b0="$bytes0" -v b1="$bytes1" -v l0="$live0" -v l1="$live1" 'BEGIN {
+      -v f0="$frames0" -v f1="$frames1" -v b0="$bytes0" -v b1="$bytes1" -v l0="$live0" -v l1="$live1" \
+      -v lost="$((${lost1:-0} - ${lost0:-0}))" 'BEGIN {
     secs = s1 - s0; cpu = 100 * (t1 - t0) / hz / secs; mbps = 8 * (b1 - b0) / secs / 1e6
-    printf "%-6d %-9s %-12.1f %-14.2f %-14.1f %-16.2f %-14s\n", n, tr, cpu, cpu / n, mbps, cpu / mbps, \
-      sprintf("%.1f (live %d/%d then %d/%d)", (f1 - f0) / secs / n, l0, n, l1, n)
+    printf "%-6d %-9s %-12.1f %-14.2f %-14.1f %-16.2f %-30s %s\n", n, tr, cpu, cpu / n, mbps, cpu / mbps, \
+      sprintf("%.1f (live %d/%d then %d/%d)", (f1 - f0) / secs / n, l0, n, l1, n), lost
   }'
-  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do stop "$p"; done
   pids=()
   sleep 1
 done

@@ -89,6 +89,8 @@ public final class RelayMetrics {
                 rtsp::connectionsRefused);
         counter("relay_rtsp_foreign_datagrams_total", "UDP media dropped: not from the publishing session's address",
                 rtsp::foreignDatagrams);
+        counter("relay_rtsp_rtp_packets_lost_total", "RTP packets push cameras sent that never arrived",
+                rtsp::rtpPacketsLost);
         counter("relay_rtsp_liveness_timeouts_total", "Publishing sessions ended for lack of RTP",
                 rtsp::livenessTimeouts);
     }

@@ -81,6 +81,7 @@ final class PublishConnection extends SimpleChannelInboundHandler<Object> {
     private boolean ended;
     private volatile boolean cameraGone;
     private long lastRtpNanos;
+    private long lossReported;
     private ScheduledFuture<?> ticker;
 
     PublishConnection(RtspServer server) {
@@ -350,10 +351,16 @@ final class PublishConnection extends SimpleChannelInboundHandler<Object> {
 
     private void tick() {
         long now = System.nanoTime();
-        if (!udp.isEmpty()) {
-            for (RtpTrackReceiver r : receivers) {
+        long lost = 0;
+        for (RtpTrackReceiver r : receivers) {
+            if (!udp.isEmpty()) {
                 r.poll(now);
             }
+            lost += Math.max(0, r.packetsLost());
+        }
+        if (lost > lossReported) {
+            server.counters().rtpPacketsLost(lost - lossReported);
+            lossReported = lost;
         }
         if (now - lastRtpNanos > LIVENESS_TIMEOUT_NANOS) {
             server.counters().livenessTimeout();

@@ -14,6 +14,7 @@ public final class RtspIngestCounters {
     private final LongAdder connectionsRefused = new LongAdder();
     private final LongAdder foreignDatagrams = new LongAdder();
     private final LongAdder livenessTimeouts = new LongAdder();
+    private final LongAdder rtpPacketsLost = new LongAdder();
 
     void malformed() {
         malformedConnections.increment();
@@ -33,6 +34,10 @@ public final class RtspIngestCounters {
 
     void foreignDatagram() {
         foreignDatagrams.increment();
+    }
+
+    void rtpPacketsLost(long newlyLost) {
+        rtpPacketsLost.add(newlyLost);
     }
 
     void livenessTimeout() {
@@ -62,6 +67,11 @@ public final class RtspIngestCounters {
     /** UDP datagrams dropped because they came from an address other than the publisher's. */
     public long foreignDatagrams() {
         return foreignDatagrams.sum();
+    }
+
+    /** RTP packets publishers sent that never arrived (RFC 3550 §A.3 cumulative loss), all push cameras. */
+    public long rtpPacketsLost() {
+        return rtpPacketsLost.sum();
     }
 
     /** Publishing sessions ended because no RTP arrived for the liveness timeout. */
