@@ -32,6 +32,9 @@ import dev.camrelay.server.http.ViewerAuth;
 import dev.camrelay.server.metrics.RelayMetrics;
 import dev.camrelay.server.metrics.TokenRejectionCounts;
 import dev.camrelay.server.play.PlayerApi;
+import dev.camrelay.server.rtsp.OnDemandPull;
+import dev.camrelay.server.rtsp.PullIngest;
+import dev.camrelay.server.rtsp.RtspServer;
 import dev.camrelay.server.webrtc.WebRtcEgress;
 import dev.camrelay.server.webrtc.WebRtcMetrics;
 import dev.camrelay.server.webrtc.WhepApi;
@@ -88,6 +91,7 @@ public final class Relay implements AutoCloseable {
     private HttpServer http;
     private HlsApi hls;
     private HlsStreams hlsStreams;
+    private RtspServer rtsp;
     private volatile boolean listening;
     private volatile Camera demoCamera;
 
@@ -140,14 +144,25 @@ public final class Relay implements AutoCloseable {
         sessions.addEndListener(webrtc::onViewerSessionEnded);
         WebRtcMetrics.register(metrics, webrtc);
         new WhepApi(webrtc, cameras, sessions, new ViewerAuth(tokens, tokenRejections), clock).register(router);
-        ports = new BoundPorts(httpPort, OptionalInt.empty(), OptionalInt.of(webrtc.port()));
+        rtsp = new RtspServer(transport, cameras);
+        toClose.add(rtsp);
+        int rtspPort = rtsp.bind(config.bind(), config.rtspPort(), transport.serverChannel()).getPort();
+        metrics.addRtspIngest(rtsp.counters());
+        ports = new BoundPorts(httpPort, OptionalInt.of(rtspPort), OptionalInt.of(webrtc.port()));
         links = new RelayLinks(config.publicUrl().isEmpty()
-                ? PublicAddress.defaultUrl(config.bind(), httpPort) : config.publicUrl(), config.rtspPort());
+                ? PublicAddress.defaultUrl(config.bind(), httpPort) : config.publicUrl(), rtspPort);
         cors.set(new CorsPolicy(config.corsOrigins().isEmpty()
                 ? List.of(links.origin(), CorsPolicy.GSTATIC) : config.corsOrigins()));
 
         AdminAuth admin = new AdminAuth(config.adminKey());
         CameraApi cameraApi = new CameraApi(cameras, sessions, json, links);
+        cameraApi.onAdded(camera -> {
+            if (camera.spec().isPull() && Boolean.TRUE.equals(camera.spec().onDemand())) {
+                OnDemandPull.start(camera, rtsp, () -> sessions.activeCount(camera.id()));
+            } else if (camera.spec().isPull()) {
+                PullIngest.start(camera, rtsp);
+            }
+        });
         cameraApi.register(router, admin);
         new SessionApi(cameras, sessions, tokens, revocations, json, links, clock, config.sessionTtlSeconds(),
                 config.maxSessionTtlSeconds()).register(router, admin);
@@ -256,6 +271,11 @@ public final class Relay implements AutoCloseable {
     /** HLS refusals (403, no media byte) by reason. */
     public HlsRefusalCounts hlsRefusals() {
         return hlsRefusals;
+    }
+
+    /** The RTSP listener and pull sessions. */
+    public RtspServer rtsp() {
+        return rtsp;
     }
 
     public IsolationViolations violations() {

@@ -35,7 +35,8 @@ final class StartupBanner {
         }
         line(out, "metrics", links.publicUrl() + "/metrics");
         relay.ports().webrtc().ifPresent(p -> line(out, "webrtc", "ICE-lite + DTLS-SRTP on " + p + "/udp"));
-        line(out, "not yet served", "RTSP " + c.rtspPort() + "/tcp (RTSP ingest issue)");
+        relay.ports().rtsp().ifPresent(p -> line(out, "rtsp ingest", links.rtspBase() + "/{cameraId}"
+                + "   (push cameras publish here with their publish credentials; RTSP " + p + "/tcp)"));
         return out.toString();
     }
 

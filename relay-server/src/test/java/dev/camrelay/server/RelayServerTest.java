@@ -200,7 +200,7 @@ class RelayServerTest {
         HttpResponse<String> first = api.post("/api/v1/cameras", body);
         assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
         assertThat(TestClient.json(first).path("state").asText()).isEqualTo("idle");
-        assertThat(TestClient.json(first).path("note").asText()).contains("RTSP ingest");
+        assertThat(TestClient.json(first).path("note").asText()).contains("publishUrl");
         assertThat(first.body()).doesNotContain("\"p\"");
 
         assertJsonError(api.post("/api/v1/cameras", body), 409);

@@ -1,5 +1,6 @@
 package dev.camrelay.rtsp.sdp;
 
+import dev.camrelay.core.codec.h264.SequenceParameterSet;
 import dev.camrelay.core.media.Codec;
 import dev.camrelay.core.media.StreamFormat;
 import dev.camrelay.core.media.TrackFormat;
@@ -21,7 +22,7 @@ public final class SdpTrackFormats {
     /** The track's format, or null for a codec the relay does not carry. */
     public static TrackFormat of(int track, MediaDescription m) {
         return switch (m.encodingName()) {
-            case "H264" -> TrackFormat.video(track, Codec.H264, "", "", 0, 0, 0, H264Fmtp.of(m).parameterSets());
+            case "H264" -> h264(track, H264Fmtp.of(m).parameterSets());
             case "H265" -> TrackFormat.video(track, Codec.H265, "", "", 0, 0, 0, H265Fmtp.of(m).parameterSets());
             case "MPEG4-GENERIC" -> {
                 AacFmtp aac = AacFmtp.of(m);
@@ -35,6 +36,21 @@ public final class SdpTrackFormats {
                     Math.max(1, m.channels()), List.of());
             default -> null;
         };
+    }
+
+    /**
+     * An H.264 track with the facts of its SPS (profile, level, size, frame rate; H.264 7.3.2.1.1, E.1.1) when the
+     * SDP carries one in {@code sprop-parameter-sets} (RFC 6184 §8.1); zeros when it does not.
+     */
+    static TrackFormat h264(int track, List<byte[]> parameterSets) {
+        for (byte[] nal : parameterSets) {
+            SequenceParameterSet sps = SequenceParameterSet.parse(nal).orElse(null);
+            if (sps != null) {
+                return TrackFormat.video(track, Codec.H264, sps.profileName(), sps.levelName(), sps.width(),
+                        sps.height(), sps.frameRate(), parameterSets);
+            }
+        }
+        return TrackFormat.video(track, Codec.H264, "", "", 0, 0, 0, parameterSets);
     }
 
     /** Every carried track, numbered in order, up to {@link StreamFormat#MAX_TRACKS}. */

@@ -13,6 +13,7 @@ import dev.camrelay.server.http.Request;
 import dev.camrelay.server.http.Response;
 import dev.camrelay.server.http.Router;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * {@code /api/v1/cameras}: add, list, show and delete cameras (contract.md, Cameras). Admin key required.
@@ -21,23 +22,30 @@ import java.util.Map;
  */
 public final class CameraApi {
 
-    /** Shown on pull cameras until the RTSP client lands. */
-    public static final String PULL_NOTE = "stored; pulling from the source starts with the RTSP ingest issue, "
-            + "until then the camera stays idle";
-    /** Shown on push cameras until the RTSP server lands. */
-    public static final String PUSH_NOTE = "stored; accepting the camera's push starts with the RTSP ingest issue, "
-            + "until then the camera stays idle";
+    /** Shown on pull cameras: how they are pulled, and what is not there yet. */
+    public static final String PULL_NOTE = "pulled over RTSP with RTP interleaved on TCP (UDP with TCP fallback is "
+            + "not implemented yet); onDemand cameras connect while they have viewers";
+    /** Shown on push cameras: where and how they publish. */
+    public static final String PUSH_NOTE = "the camera publishes over RTSP (ANNOUNCE/RECORD, TCP or UDP) to its "
+            + "publishUrl with its publish credentials";
 
     private final CameraRegistry cameras;
     private final SessionRegistry sessions;
     private final JsonCodec json;
     private final RelayLinks links;
+    private volatile Consumer<Camera> onAdded = camera -> {
+    };
 
     public CameraApi(CameraRegistry cameras, SessionRegistry sessions, JsonCodec json, RelayLinks links) {
         this.cameras = cameras;
         this.sessions = sessions;
         this.json = json;
         this.links = links;
+    }
+
+    /** Called with every camera added (config file and API), after it is in the registry: starts its ingest. */
+    public void onAdded(Consumer<Camera> listener) {
+        this.onAdded = listener;
     }
 
     public void register(Router router, AdminAuth admin) {
@@ -59,7 +67,9 @@ public final class CameraApi {
             throw HttpError.badRequest("bad_field", "field '" + e.field() + "': " + e.getMessage());
         }
         try {
-            return cameras.add(spec, spec.isPull() ? PULL_NOTE : PUSH_NOTE);
+            Camera camera = cameras.add(spec, spec.isPull() ? PULL_NOTE : PUSH_NOTE);
+            onAdded.accept(camera);
+            return camera;
         } catch (CameraRejection e) {
             throw switch (e.reason()) {
                 case DUPLICATE_ID -> HttpError.conflict("camera_exists", e.getMessage());

@@ -12,6 +12,7 @@ import java.util.List;
  * @param id          camera id
  * @param kind        {@code demo}, {@code pull} or {@code push}
  * @param state       {@code idle}, {@code connecting}, {@code live}, {@code reconnecting} or {@code failed: ...}
+ * @param stateReason why the camera is reconnecting or failed, and when it is tried next ("" otherwise)
  * @param note        what an operator should know about this camera ("" if nothing)
  * @param source      pull cameras: the RTSP URL, password masked
  * @param onDemand    pull cameras: connect only while someone watches
@@ -33,8 +34,9 @@ import java.util.List;
  * @param bytesIn     payload bytes received since the camera was added (all epochs)
  * @param createdAt   when the camera was added (ISO-8601)
  */
-public record CameraView(String id, String kind, String state, String note, String source, Boolean onDemand,
-                         Boolean forceTcp, String publishUrl, String publishUser, long epoch, List<String> codecs,
+public record CameraView(String id, String kind, String state, String stateReason, String note, String source,
+                         Boolean onDemand, Boolean forceTcp, String publishUrl, String publishUser, long epoch,
+                         List<String> codecs,
                          int width, int height, String resolution, double fps, double measuredFps, long bitrateIn,
                          Integer gopFrames, int viewers, List<String> renditions, long framesIn, long bytesIn,
                          String createdAt) {
@@ -52,6 +54,7 @@ public record CameraView(String id, String kind, String state, String note, Stri
                 camera.id(),
                 kind,
                 camera.state().label(),
+                camera.state().reason(),
                 camera.note(),
                 spec.redactedSource(),
                 spec.isPull() ? Boolean.TRUE.equals(spec.onDemand()) : null,

@@ -120,6 +120,22 @@ public final class Camera {
         this.gopFrames = frames;
     }
 
+    /**
+     * The ingest stopped on purpose (an on-demand camera whose last viewer left): ends the epoch and shows
+     * {@code idle}. Called by the camera's ingest thread, like {@link #sink()}.
+     */
+    public void idle() {
+        StreamBuffer old = current;
+        if (old != null) {
+            old.seal();
+            retire(old);
+        }
+        current = null;
+        rate.reset();
+        state = CameraState.IDLE;
+        LOG.info("camera {}: idle (ingest stopped on purpose)", id());
+    }
+
     public IngestRate rate() {
         return rate;
     }

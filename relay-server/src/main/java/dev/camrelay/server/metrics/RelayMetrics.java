@@ -8,6 +8,7 @@ import dev.camrelay.server.camera.CameraRegistry;
 import dev.camrelay.server.hls.HlsRefusal;
 import dev.camrelay.server.hls.HlsRefusalCounts;
 import dev.camrelay.server.http.HttpCounters;
+import dev.camrelay.server.rtsp.RtspIngestCounters;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -89,6 +90,23 @@ public final class RelayMetrics {
                         cb.call(refusals.total(reason), reason.name().toLowerCase(Locale.ROOT));
                     }
                 }).register(registry);
+    }
+
+    /** The RTSP server's refusals and drops (isolation.md #10: malformed input is counted). */
+    public void addRtspIngest(RtspIngestCounters rtsp) {
+        counter("relay_rtsp_malformed_connections_total", "RTSP connections closed for malformed or oversize input",
+                rtsp::malformedConnections);
+        counter("relay_rtsp_auth_failures_total", "RTSP requests answered 401", rtsp::authFailures);
+        counter("relay_rtsp_publishers_refused_total", "ANNOUNCEs refused: the camera already has a publisher",
+                rtsp::publishersRefused);
+        counter("relay_rtsp_connections_refused_total", "RTSP connections refused at the connection limit",
+                rtsp::connectionsRefused);
+        counter("relay_rtsp_foreign_datagrams_total", "UDP media dropped: not from the publishing session's address",
+                rtsp::foreignDatagrams);
+        counter("relay_rtsp_rtp_packets_lost_total", "RTP packets push cameras sent that never arrived",
+                rtsp::rtpPacketsLost);
+        counter("relay_rtsp_liveness_timeouts_total", "Publishing sessions ended for lack of RTP",
+                rtsp::livenessTimeouts);
     }
 
     /** Adds a counter read at scrape time (for egress modules that keep their own counters). */

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# RTSP ingest load: N push cameras, each an FFmpeg re-publishing a pre-encoded tagged clip in real time
+# (ffmpeg -stream_loop -1 -re -i clip -c copy -f rtsp), into one relay on 127.0.0.1. Reports the relay's CPU per
+# camera and per Mbit/s ingested (CPU % is of one core, from /proc/PID/stat over the window), and frames received
+# per second per camera (71.9 expected: 25 video + 46.875 AAC). Over TCP nothing can be lost; TRANSPORT=udp shows
+# loss as fewer frames and in relay_rtsp_rtp_packets_lost_total (the last column, over the window).
+#   scripts/rtsp-load.sh [N ...]      default: 10 50; TRANSPORT=tcp|udp (default tcp), SECONDS_MEASURED (default 20)
+# Bounded: every process runs under `timeout` and is killed by its PID at the end; traffic stays on 127.0.0.1.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+PY=/usr/bin/python3
+TRANSPORT=${TRANSPORT:-tcp}
+MEASURE=${SECONDS_MEASURED:-20}
+WARMUP=5
+counts=("$@")
+[ ${#counts[@]} -eq 0 ] && counts=(10 50)
+work=$(mktemp -d)
+pids=()
+# Each process runs under `timeout`; killing `timeout` alone would orphan its child, so its children go first.
+stop() { pkill -9 -P "$1" 2>/dev/null || true; kill -9 "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+cleanup() { for p in "${pids[@]}"; do stop "$p"; done; rm -rf "$work"; }
+trap cleanup EXIT
+trap 'echo "rtsp-load: failed at line $LINENO" >&2' ERR
+live_count() { curl -fsS "${auth[@]}" "$base/api/v1/cameras" | { grep -o '"state":"live"' || true; } | wc -l; }
+free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # utime + stime, in clock ticks
+hz=$(getconf CLK_TCK)
+
+clip="$work/clip.mkv"
+timeout 120 ffmpeg -nostdin -loglevel error -f lavfi -i testsrc2=size=640x360:rate=25 -f lavfi \
+  -i sine=sample_rate=48000 -t 10 -c:v libx264 -tune zerolatency -g 25 -c:a aac \
+  -bsf:v "dump_extra=freq=all,h264_metadata=sei_user_data=086f3693-b7b3-4f2c-9653-21492feee5b8+LOAD" "$clip"
+
+printf '%-6s %-9s %-12s %-14s %-14s %-16s %-30s %s\n' cameras transport "relay CPU %" "CPU %/camera" "ingest Mbit/s" \
+  "CPU %/(Mbit/s)" "frames/s/camera" "RTP packets lost"
+for n in "${counts[@]}"; do
+  export RELAY_HTTP_PORT=$(free_port) RELAY_RTSP_PORT=$(free_port) RELAY_WEBRTC_PORT=0 RELAY_BIND=127.0.0.1
+  export RELAY_ADMIN_KEY=rtsp-load-admin-key-$$ RELAY_DEMO=false RELAY_MAX_CAMERAS=$((n + 1))
+  base="http://127.0.0.1:$RELAY_HTTP_PORT"
+  auth=(-H "Authorization: Bearer $RELAY_ADMIN_KEY")
+  timeout $((MEASURE + 300)) ./relay > "$work/relay-$n.log" 2>&1 &
+  relay_pid=$!
+  pids+=("$relay_pid")
+  for _ in $(seq 1 240); do
+    curl -fsS -o /dev/null "$base/readyz" 2>/dev/null && break
+    kill -0 "$relay_pid" 2>/dev/null || { echo "relay exited:" >&2; cat "$work/relay-$n.log" >&2; exit 1; }
+    sleep 0.5
+  done
+  jvm_pid=$(pgrep -P "$relay_pid" java || echo "$relay_pid")
+  [ -r "/proc/$jvm_pid/stat" ] || jvm_pid=$relay_pid
+  for i in $(seq 1 "$n"); do
+    curl -fsS "${auth[@]}" -H 'Content-Type: application/json' \
+      -d "{\"id\":\"load-$i\",\"publish\":{\"user\":\"u\",\"password\":\"p\"}}" "$base/api/v1/cameras" > /dev/null
+  done
+  for i in $(seq 1 "$n"); do
+    timeout $((WARMUP + MEASURE + 30)) ffmpeg -nostdin -loglevel error -stream_loop -1 -re -i "$clip" -c copy \
+      -f rtsp -rtsp_transport "$TRANSPORT" "rtsp://u:p@127.0.0.1:$RELAY_RTSP_PORT/load-$i" \
+      > "$work/ffmpeg-$n-$i.log" 2>&1 &
+    pids+=("$!")
+  done
+  # Warm-up: until every camera is live (50 FFmpegs take a while to start on 2 cores), then a few seconds more.
+  for _ in $(seq 1 120); do
+    [ "$(live_count)" -ge "$n" ] && break
+    sleep 0.5
+  done
+  sleep "$WARMUP"
+  frames0=$(curl -fsS "$base/metrics" | awk '/^relay_camera_frames_in_total\{/ {s += $2} END {printf "%d", s}')
+  bytes0=$(curl -fsS "$base/metrics" | awk '/^relay_camera_bytes_in_total\{/ {s += $2} END {printf "%d", s}')
+  live0=$(live_count)
+  lost0=$(curl -fsS "$base/metrics" | awk '/^relay_rtsp_rtp_packets_lost_total/ {printf "%d", $2}')
+  t0=$(ticks "$jvm_pid"); s0=$(date +%s.%N)
+  sleep "$MEASURE"
+  t1=$(ticks "$jvm_pid"); s1=$(date +%s.%N)
+  frames1=$(curl -fsS "$base/metrics" | awk '/^relay_camera_frames_in_total\{/ {s += $2} END {printf "%d", s}')
+  bytes1=$(curl -fsS "$base/metrics" | awk '/^relay_camera_bytes_in_total\{/ {s += $2} END {printf "%d", s}')
+  lost1=$(curl -fsS "$base/metrics" | awk '/^relay_rtsp_rtp_packets_lost_total/ {printf "%d", $2}')
+  live1=$(live_count)
+  # Frames counted by the relay are video + audio: the clip is 25 fps video and AAC at 48 kHz (46.875 frames/s),
+  # so a camera that loses nothing shows about 71.9 frames/s.
+  awk -v n="$n" -v tr="$TRANSPORT" -v t0="$t0" -v t1="$t1" -v hz="$hz" -v s0="$s0" -v s1="$s1" \
+      -v f0="$frames0" -v f1="$frames1" -v b0="$bytes0" -v b1="$bytes1" -v l0="$live0" -v l1="$live1" \
+      -v lost="$((${lost1:-0} - ${lost0:-0}))" 'BEGIN {
+    secs = s1 - s0; cpu = 100 * (t1 - t0) / hz / secs; mbps = 8 * (b1 - b0) / secs / 1e6
+    printf "%-6d %-9s %-12.1f %-14.2f %-14.1f %-16.2f %-30s %s\n", n, tr, cpu, cpu / n, mbps, cpu / mbps, \
+      sprintf("%.1f (live %d/%d then %d/%d)", (f1 - f0) / secs / n, l0, n, l1, n), lost
+  }'
+  for p in "${pids[@]}"; do stop "$p"; done
+  pids=()
+  sleep 1
+done
