@@ -9,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -84,21 +86,34 @@ class RelayProcessTest {
         try {
             List<String> lines = new ArrayList<>();
             int port = awaitPort(p, lines);
-            // The block is printed in one go; give the rest of it a moment to arrive.
+            // The block is printed in one go; read what follows for a moment on another thread (a blocking read on
+            // the process's stdout cannot be interrupted, and the relay keeps running after its banner).
             BufferedReader out = reader(p);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (lines.stream().noneMatch(l -> l.contains("not yet served")) && System.nanoTime() < deadline) {
-                String line = out.readLine();
-                if (line == null) {
-                    break;
+            BlockingQueue<String> more = new LinkedBlockingQueue<>();
+            Thread reader = new Thread(() -> {
+                try {
+                    String line;
+                    while ((line = out.readLine()) != null) {
+                        more.add(line);
+                    }
+                } catch (IOException ignored) {
+                    // the process ended
                 }
-                lines.add(line);
+            }, "banner-reader");
+            reader.setDaemon(true);
+            reader.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            String next;
+            while (System.nanoTime() < deadline
+                    && (next = more.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) != null) {
+                lines.add(next);
             }
             String banner = String.join("\n", lines);
             String base = "http://127.0.0.1:" + port;
 
             assertThat(banner).contains(base + "/dashboard", ADMIN_KEY, base + "/play/demo",
-                    base + "/play/demo?protocol=webrtc", base + "/api/v1/cameras/demo/sessions");
+                    base + "/play/demo?protocol=webrtc", base + "/api/v1/cameras/demo/sessions", "rtsp ingest",
+                    "DTLS-SRTP");
         } finally {
             p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
