@@ -169,7 +169,7 @@ public final class Relay implements AutoCloseable {
         hlsStreams = new HlsStreams(cameras, sessions, SegmenterConfig.defaults(), clock);
         toClose.add(hlsStreams);
         hls = new HlsApi(cameras, sessions, hlsStreams, hlsRefusals, new ViewerAuth(tokens, tokenRejections),
-                handlers, clock, TOKEN_ISSUER);
+                handlers, clock, TOKEN_ISSUER, violations);
         hls.register(router);
         new PlayerApi(cameras, sessions, tokens, revocations, json,
                 config.demo() ? RelayConfig.DEMO_CAMERA_ID : null).register(router);

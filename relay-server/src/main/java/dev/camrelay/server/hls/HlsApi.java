@@ -1,5 +1,6 @@
 package dev.camrelay.server.hls;
 
+import dev.camrelay.core.isolation.IsolationAlarm;
 import dev.camrelay.core.media.StreamFormat;
 import dev.camrelay.core.media.StreamKey;
 import dev.camrelay.core.session.Protocol;
@@ -76,13 +77,15 @@ public final class HlsApi {
     private final Executor handlers;
     private final Clock clock;
     private final String ownIssuer;
+    private final IsolationAlarm alarm;
 
     /**
      * @param ownIssuer the {@code iss} of this relay's tokens: their sessions exist already; tokens of an external
      *                  issuer get a session on first use
      */
     public HlsApi(CameraRegistry cameras, SessionRegistry sessions, HlsStreams streams, HlsRefusalCounts refusals,
-                  ViewerAuth auth, Executor handlers, Clock clock, String ownIssuer) {
+                  ViewerAuth auth, Executor handlers, Clock clock, String ownIssuer, IsolationAlarm alarm) {
+        this.alarm = alarm;
         this.cameras = cameras;
         this.sessions = sessions;
         this.streams = streams;
@@ -241,6 +244,11 @@ public final class HlsApi {
         }
         if (!session.cameraId().equals(playback.cameraId())
                 || !playback.stream().cameraId().equals(playback.cameraId())) {
+            // Never a viewer's doing: the relay's own sid -> session -> stream mapping disagrees. Fail closed, loudly.
+            StreamKey expected = new StreamKey(playback.cameraId(), Math.max(1, playback.epoch()),
+                    StreamKey.SOURCE_RENDITION);
+            alarm.violation(expected, "hls-handler", "session camera=" + session.cameraId() + " stream camera="
+                            + playback.stream().cameraId());
             throw refuse(HlsRefusal.CAMERA_MISMATCH);
         }
         return playback;
