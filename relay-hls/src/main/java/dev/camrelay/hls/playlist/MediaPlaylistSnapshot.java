@@ -75,6 +75,23 @@ public record MediaPlaylistSnapshot(int targetDuration, double partTarget, long 
         return segments.isEmpty() ? -1 : segments.get(segments.size() - 1).nextPartNumber();
     }
 
+    /**
+     * Whether a player can start from this playlist: it lists a complete segment, or it has ended. A live playlist of
+     * parts only has no segment a player could begin with (hls.js reports it as {@code levelEmptyError}, retries and
+     * starts late), so the server holds a player's first playlist request until this holds.
+     */
+    public boolean playable() {
+        if (ended) {
+            return true;
+        }
+        for (SegmentInfo s : segments) {
+            if (s.complete()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The segment being written, or null if every listed segment is complete. */
     public SegmentInfo current() {
         return segments.isEmpty() || segments.get(segments.size() - 1).complete() ? null

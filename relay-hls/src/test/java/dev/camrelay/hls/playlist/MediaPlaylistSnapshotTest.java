@@ -47,6 +47,18 @@ class MediaPlaylistSnapshotTest {
     }
 
     @Test
+    void aPlaylistOfPartsOnlyIsNotPlayableUntilItsFirstSegmentCompletesOrItEnds() {
+        MediaPlaylistSnapshot partsOnly = Playlists.live(0, 0, 4, List.of());
+        MediaPlaylistSnapshot oneSegment = Playlists.live(0, 1, 0, List.of());
+        MediaPlaylistSnapshot endedEarly = new MediaPlaylistSnapshot(2, Playlists.PART, 0,
+                List.of(Playlists.inProgress(0, 1, 2)), true, List.of());
+
+        assertThat(partsOnly.playable()).isFalse();
+        assertThat(oneSegment.playable()).isTrue();
+        assertThat(endedEarly.playable()).isTrue();
+    }
+
+    @Test
     void segmentLongerThanTheTargetDurationIsRefused() {
         SegmentInfo tooLong = new SegmentInfo(0, 1, Playlists.T0, 2.6, List.of(), true, 0);
 

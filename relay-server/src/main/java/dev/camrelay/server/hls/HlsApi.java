@@ -118,7 +118,7 @@ public final class HlsApi {
         Camera camera = cameras.find(cameraId).orElseThrow(() -> HttpError.notFound("no camera '" + cameraId + "'"));
         ViewerSession session = sessionOf(claims, camera);
         HlsStream stream = streams.forCamera(cameraId).orElseThrow(() -> notLive(cameraId));
-        return stream.awaitPlaylist(-1, -1, timeoutMillis(stream)).thenApplyAsync(first -> {
+        return stream.awaitPlaylist(MediaPlaylistSnapshot::playable, timeoutMillis(stream)).thenApplyAsync(first -> {
             if (first == PlaylistWaiters.TIMED_OUT) {
                 throw unavailable("camera '" + cameraId + "' has produced no HLS media yet");
             }
@@ -215,7 +215,7 @@ public final class HlsApi {
 
     private CompletableFuture<Response> mediaPlaylist(Request request, HlsPlayback playback, HlsStream stream) {
         long timeout = timeoutMillis(stream);
-        return stream.awaitPlaylist(-1, -1, timeout).thenComposeAsync(first -> {
+        return stream.awaitPlaylist(MediaPlaylistSnapshot::playable, timeout).thenComposeAsync(first -> {
             if (first == PlaylistWaiters.TIMED_OUT) {
                 throw unavailable("the camera has produced no HLS media yet");
             }
