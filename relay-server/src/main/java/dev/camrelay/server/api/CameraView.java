@@ -17,6 +17,8 @@ import java.util.List;
  * @param source      pull cameras: the RTSP URL, password masked
  * @param onDemand    pull cameras: connect only while someone watches
  * @param forceTcp    pull cameras: RTP over the RTSP connection
+ * @param transport   RTSP cameras: how media arrives ({@code udp}, {@code tcp}, {@code tcp (UDP fallback: why)}),
+ *                    null before the first session
  * @param publishUrl  push cameras: where the camera publishes
  * @param publishUser push cameras: the user it publishes as
  * @param epoch       the current (or last) stream epoch; 0 before the camera was first live
@@ -35,7 +37,8 @@ import java.util.List;
  * @param createdAt   when the camera was added (ISO-8601)
  */
 public record CameraView(String id, String kind, String state, String stateReason, String note, String source,
-                         Boolean onDemand, Boolean forceTcp, String publishUrl, String publishUser, long epoch,
+                         Boolean onDemand, Boolean forceTcp, String transport, String publishUrl,
+                         String publishUser, long epoch,
                          List<String> codecs,
                          int width, int height, String resolution, double fps, double measuredFps, long bitrateIn,
                          Integer gopFrames, int viewers, List<String> renditions, long framesIn, long bytesIn,
@@ -59,6 +62,7 @@ public record CameraView(String id, String kind, String state, String stateReaso
                 spec.redactedSource(),
                 spec.isPull() ? Boolean.TRUE.equals(spec.onDemand()) : null,
                 spec.isPull() ? Boolean.TRUE.equals(spec.forceTcp()) : null,
+                camera.transport().orElse(null),
                 spec.isPush() ? rtspBase + "/" + camera.id() : null,
                 spec.isPush() ? spec.publish().user() : null,
                 camera.epoch(),

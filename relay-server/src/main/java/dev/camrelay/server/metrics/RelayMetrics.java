@@ -101,10 +101,12 @@ public final class RelayMetrics {
                 rtsp::publishersRefused);
         counter("relay_rtsp_connections_refused_total", "RTSP connections refused at the connection limit",
                 rtsp::connectionsRefused);
-        counter("relay_rtsp_foreign_datagrams_total", "UDP media dropped: not from the publishing session's address",
+        counter("relay_rtsp_foreign_datagrams_total", "UDP media dropped: not from the RTSP session's peer address",
                 rtsp::foreignDatagrams);
-        counter("relay_rtsp_rtp_packets_lost_total", "RTP packets push cameras sent that never arrived",
+        counter("relay_rtsp_rtp_packets_lost_total", "RTP packets cameras sent over UDP that never arrived",
                 rtsp::rtpPacketsLost);
+        counter("relay_rtsp_rtp_invalid_total", "RTP packets dropped as invalid (wrong version or length)",
+                rtsp::rtpInvalid);
         counter("relay_rtsp_liveness_timeouts_total", "Publishing sessions ended for lack of RTP",
                 rtsp::livenessTimeouts);
     }

@@ -12,6 +12,8 @@ import dev.camrelay.rtsp.message.RtspResponse;
 import dev.camrelay.rtsp.message.RtspTransport;
 import dev.camrelay.rtsp.receive.ByteBufView;
 import dev.camrelay.rtsp.receive.RtpTrackReceiver;
+import dev.camrelay.rtsp.receive.TrackTally;
+import dev.camrelay.rtsp.receive.UdpMediaPair;
 import dev.camrelay.rtsp.sdp.MediaDescription;
 import dev.camrelay.rtsp.sdp.SdpParser;
 import dev.camrelay.rtsp.sdp.SdpTrackFormats;
@@ -57,8 +59,6 @@ final class PublishConnection extends SimpleChannelInboundHandler<Object> {
     static final long LIVENESS_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** Failed authentications one connection may make before it is closed. */
     static final int MAX_AUTH_FAILURES = 4;
-    /** How often UDP reorder buffers are drained of packets held past their time. */
-    static final long REORDER_POLL_MILLIS = 20;
     private static final String PUBLIC = "OPTIONS, ANNOUNCE, SETUP, RECORD, TEARDOWN, GET_PARAMETER, SET_PARAMETER";
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -81,11 +81,12 @@ final class PublishConnection extends SimpleChannelInboundHandler<Object> {
     private boolean ended;
     private volatile boolean cameraGone;
     private long lastRtpNanos;
-    private long lossReported;
     private ScheduledFuture<?> ticker;
+    private final TrackTally tally;
 
     PublishConnection(RtspServer server) {
         this.server = server;
+        this.tally = new TrackTally(server.counters());
     }
 
     private static String randomHex(int bytes) {
@@ -306,7 +307,7 @@ final class PublishConnection extends SimpleChannelInboundHandler<Object> {
         InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
         RtspTransport t = chosen;
         UdpMediaPair.bind(new UdpMediaPair.Binding(ctx.channel().eventLoop(), server.datagramChannel(),
-                local.getAddress(), remote.getAddress(), udpReceiver, server.counters(), this::rtpArrived), pair -> {
+                local.getAddress(), remote.getAddress(), udpReceiver, server.counters(), this::mediaArrived), pair -> {
                     if (pair == null) {
                         respond(453, "Not Enough Bandwidth", h);
                         return;
@@ -324,8 +325,10 @@ final class PublishConnection extends SimpleChannelInboundHandler<Object> {
                 });
     }
 
-    private void rtpArrived() {
-        lastRtpNanos = System.nanoTime();
+    private void mediaArrived(boolean rtp, long nowNanos) {
+        if (rtp) {
+            lastRtpNanos = nowNanos;
+        }
     }
 
     private void record(RtspHeaders h) {
@@ -342,8 +345,9 @@ final class PublishConnection extends SimpleChannelInboundHandler<Object> {
         recording = true;
         lastRtpNanos = System.nanoTime();
         camera.attachIngest(this::closeForCamera);
-        ticker = ctx.executor().scheduleAtFixedRate(this::tick, REORDER_POLL_MILLIS, REORDER_POLL_MILLIS,
+        ticker = ctx.executor().scheduleAtFixedRate(this::tick, TrackTally.TICK_MILLIS, TrackTally.TICK_MILLIS,
                 TimeUnit.MILLISECONDS);
+        camera.reportTransport(udp.isEmpty() ? "tcp" : "udp");
         LOG.info("camera {}: publisher {} recording ({} track(s), {})", camera.id(), ctx.channel().remoteAddress(),
                 media.size(), udp.isEmpty() ? "TCP" : "UDP");
         respond(200, "OK", withSession(h));
@@ -351,17 +355,7 @@ final class PublishConnection extends SimpleChannelInboundHandler<Object> {
 
     private void tick() {
         long now = System.nanoTime();
-        long lost = 0;
-        for (RtpTrackReceiver r : receivers) {
-            if (!udp.isEmpty()) {
-                r.poll(now);
-            }
-            lost += Math.max(0, r.packetsLost());
-        }
-        if (lost > lossReported) {
-            server.counters().rtpPacketsLost(lost - lossReported);
-            lossReported = lost;
-        }
+        tally.tick(receivers, now);
         if (now - lastRtpNanos > LIVENESS_TIMEOUT_NANOS) {
             server.counters().livenessTimeout();
             end("no RTP from the publisher for " + TimeUnit.NANOSECONDS.toSeconds(LIVENESS_TIMEOUT_NANOS) + " s");
