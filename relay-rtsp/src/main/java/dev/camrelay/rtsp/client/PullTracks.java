@@ -137,6 +137,11 @@ final class PullTracks {
         }
     }
 
+    /** True when {@code channel} is the RTP or RTCP channel of a track set up over TCP. */
+    boolean carries(int channel) {
+        return byChannel[channel] != null;
+    }
+
     /** @return true when the frame was on a channel set up (RTP or RTCP of a track) */
     boolean onInterleaved(InterleavedFrame f, long nowNanos) {
         RtpTrackReceiver r = byChannel[f.channel()];

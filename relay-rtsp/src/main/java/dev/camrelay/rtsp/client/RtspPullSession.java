@@ -39,7 +39,8 @@ import java.util.concurrent.TimeUnit;
  * before PLAY one RTP and one RTCP packet go to each {@code server_port} (NAT); if no datagram arrives within
  * {@link #UDP_FIRST_PACKET_TIMEOUT_NANOS} of PLAY, the session ends with {@link Listener#onSwitchToTcp} (the caller
  * connects again over TCP, describing again first: Hikvision). UDP media is accepted only from the camera's address.
- * The camera goes live ({@link Listener#onPlaying}) on the PLAY answer over TCP and on the first datagram over UDP.
+ * The camera goes live ({@link Listener#onPlaying}) on the PLAY answer over TCP, on the first datagram over UDP,
+ * or on media that comes after PLAY was sent and before its answer (scottlamb/retina#46).
  *
  * <p>Every request carries CSeq and User-Agent, and any of them (keepalives included) is re-sent once with
  * credentials after a 401 ({@link ClientRequests}). After PLAY: a keepalive (GET_PARAMETER if OPTIONS listed it,
@@ -101,8 +102,7 @@ public final class RtspPullSession extends SimpleChannelInboundHandler<Object> {
     private boolean triedUdp;
     private String fallback;
     private int sessionTimeoutSeconds = DEFAULT_SESSION_TIMEOUT_SECONDS;
-    private boolean playAnswered;
-    private boolean datagramSeen;
+    private boolean playSent;
     private boolean playing;
     private boolean ended;
     private long lastMediaNanos;
@@ -180,6 +180,9 @@ public final class RtspPullSession extends SimpleChannelInboundHandler<Object> {
     protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
         switch (msg) {
             case InterleavedFrame f -> {
+                if (!playing && playSent && !ended && tracks.carries(f.channel())) {
+                    goPlaying(); // media may precede the PLAY answer (scottlamb/retina#46)
+                }
                 long now = System.nanoTime();
                 if (tracks.onInterleaved(f, now)) {
                     lastMediaNanos = now;
@@ -196,9 +199,8 @@ public final class RtspPullSession extends SimpleChannelInboundHandler<Object> {
     /** A datagram from the camera (UDP), before its receiver sees it; the first after PLAY makes the camera live. */
     private void onDatagram(boolean rtp, long nowNanos) {
         lastMediaNanos = nowNanos;
-        datagramSeen = true;
-        if (!playing && playAnswered && !ended) {
-            goPlaying();
+        if (!playing && playSent && !ended) {
+            goPlaying(); // media may precede the PLAY answer (scottlamb/retina#46)
         }
     }
 
@@ -354,6 +356,7 @@ public final class RtspPullSession extends SimpleChannelInboundHandler<Object> {
         tracks.openNat();
         RtspRequest play = requests.request("PLAY", baseUrl);
         play.headers().add("Range", "npt=0.000-");
+        playSent = true;
         send(play);
     }
 
@@ -376,15 +379,17 @@ public final class RtspPullSession extends SimpleChannelInboundHandler<Object> {
     }
 
     private void onPlay() {
-        playAnswered = true;
         lastMediaNanos = System.nanoTime();
         long period = Math.max(sessionTimeoutSeconds - 5, 1);
         every(this::keepalive, TimeUnit.SECONDS.toMillis(period));
         every(this::checkLiveness, 1000);
         every(this::sendReceiverReports, RECEIVER_REPORT_PERIOD_MILLIS);
         every(() -> tally.tick(tracks.receivers(), System.nanoTime()), TrackTally.TICK_MILLIS);
-        if (!tracks.overUdp() || datagramSeen) {
-            goPlaying(); // over UDP, media may precede the PLAY answer (scottlamb/retina#46)
+        if (playing) {
+            return;
+        }
+        if (!tracks.overUdp()) {
+            goPlaying();
         } else {
             timers.add(ctx.executor().schedule(this::checkUdpArrived, UDP_FIRST_PACKET_TIMEOUT_NANOS,
                     TimeUnit.NANOSECONDS));
