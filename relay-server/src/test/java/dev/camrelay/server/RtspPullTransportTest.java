@@ -89,27 +89,9 @@ class RtspPullTransportTest {
 
     /** Waits until every camera's clip has been read whole or its frames stop coming (the clip ended). */
     private static void awaitClipsEnd(List<Pulled> cameras) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(CLIP_SECONDS + 15).toNanos();
-        int[] last = new int[cameras.size()];
-        long quietSince = System.nanoTime();
-        while (System.nanoTime() < deadline) {
-            boolean grew = false;
-            boolean whole = true;
-            for (int i = 0; i < cameras.size(); i++) {
-                int n = cameras.get(i).video().size();
-                grew |= n != last[i];
-                whole &= n >= CLIP_FRAMES;
-                last[i] = n;
-            }
-            if (whole) {
-                return;
-            }
-            if (grew) {
-                quietSince = System.nanoTime();
-            } else if (System.nanoTime() - quietSince > Duration.ofSeconds(2).toNanos()) {
-                return;
-            }
-            Thread.sleep(100);
+        for (Pulled p : cameras) {
+            p.collector().awaitVideo(p.live().path("epoch").asLong(), CLIP_FRAMES, Duration.ofSeconds(2),
+                    Duration.ofSeconds(CLIP_SECONDS + 15));
         }
     }
 

@@ -23,6 +23,8 @@ import java.util.List;
  * @param publishUser push cameras: the user it publishes as
  * @param epoch       the current (or last) stream epoch; 0 before the camera was first live
  * @param codecs      codec of each track, e.g. {@code ["H264", "AAC"]}
+ * @param profile     the video track's profile from its SPS, e.g. {@code High} or {@code Main 10}; null if unknown
+ * @param level       the video track's level from its SPS, e.g. {@code 3.1}; null if unknown
  * @param width       video width in pixels (0 if unknown)
  * @param height      video height in pixels (0 if unknown)
  * @param resolution  {@code WIDTHxHEIGHT}, or null
@@ -39,7 +41,7 @@ import java.util.List;
 public record CameraView(String id, String kind, String state, String stateReason, String note, String source,
                          Boolean onDemand, Boolean forceTcp, String transport, String publishUrl,
                          String publishUser, long epoch,
-                         List<String> codecs,
+                         List<String> codecs, String profile, String level,
                          int width, int height, String resolution, double fps, double measuredFps, long bitrateIn,
                          Integer gopFrames, int viewers, List<String> renditions, long framesIn, long bytesIn,
                          String createdAt) {
@@ -67,6 +69,8 @@ public record CameraView(String id, String kind, String state, String stateReaso
                 spec.isPush() ? spec.publish().user() : null,
                 camera.epoch(),
                 codecs,
+                video == null || video.profile().isEmpty() ? null : video.profile(),
+                video == null || video.level().isEmpty() ? null : video.level(),
                 width,
                 height,
                 width > 0 && height > 0 ? width + "x" + height : null,

@@ -3,6 +3,7 @@ package dev.camrelay.server.rtsp;
 import dev.camrelay.rtsp.auth.DigestAuth;
 import dev.camrelay.rtsp.client.EpochSink;
 import dev.camrelay.rtsp.client.TrackDepacketizers;
+import dev.camrelay.rtsp.depacketize.DiscardingDepacketizer;
 import dev.camrelay.rtsp.depacketize.RtpDepacketizer;
 import dev.camrelay.rtsp.message.InterleavedFrame;
 import dev.camrelay.rtsp.message.RtspHeaders;
@@ -67,7 +68,10 @@ final class PublishConnection extends SimpleChannelInboundHandler<Object> {
     private final String sessionId = randomHex(8);
     private final ByteBufView view = new ByteBufView();
     private final RtpTrackReceiver[] byChannel = new RtpTrackReceiver[256];
+    /** The tracks carried into the camera's buffer, in track order. */
     private final List<MediaDescription> media = new ArrayList<>();
+    /** Every track of the ANNOUNCE in SDP order, carried or not; {@link #receivers} is aligned with it. */
+    private final List<MediaDescription> announced = new ArrayList<>();
     private final List<RtpTrackReceiver> receivers = new ArrayList<>();
     private final List<UdpMediaPair> udp = new ArrayList<>();
 
@@ -214,22 +218,23 @@ final class PublishConnection extends SimpleChannelInboundHandler<Object> {
         SessionDescription sdp = SdpParser.parse(r.body());
         boolean hasVideo = sdp.media().stream().anyMatch(m -> m.mediaType().equals("video"));
         List<MediaDescription> carried = new ArrayList<>();
+        List<MediaDescription> all = new ArrayList<>();
         List<RtpTrackReceiver> tracks = new ArrayList<>();
         epoch = new EpochSink(target.sink());
         for (MediaDescription m : sdp.media()) {
-            if (carried.size() >= RtspServer.MAX_TRACKS) {
-                break;
-            }
-            if (m.clockRate() <= 0 || SdpTrackFormats.of(carried.size(), m) == null) {
+            RtpDepacketizer d = carried.size() >= RtspServer.MAX_TRACKS || m.clockRate() <= 0
+                    || SdpTrackFormats.of(carried.size(), m) == null ? null
+                    : TrackDepacketizers.create(carried.size(), m, epoch, !hasVideo);
+            if (d == null) {
+                // Not carried, but the publisher may set it up and send it: its packets are dropped (contract.md).
                 LOG.info("camera {}: skipping unsupported track {} {}", target.id(), m.mediaType(),
                         m.encodingName());
-                continue;
-            }
-            RtpDepacketizer d = TrackDepacketizers.create(carried.size(), m, epoch, !hasVideo);
-            if (d != null) {
+                d = new DiscardingDepacketizer();
+            } else {
                 carried.add(m);
-                tracks.add(new RtpTrackReceiver(m.clockRate(), d, false));
             }
+            all.add(m);
+            tracks.add(new RtpTrackReceiver(Math.max(1, m.clockRate()), d, false));
         }
         if (carried.isEmpty()) {
             epoch = null;
@@ -246,13 +251,15 @@ final class PublishConnection extends SimpleChannelInboundHandler<Object> {
         claimed = true;
         camera = target;
         media.addAll(carried);
+        announced.addAll(all);
         receivers.addAll(tracks);
         respond(200, "OK", h);
     }
 
+    /** The announced track (SDP order, carried or not) a SETUP URL names, or -1. */
     private int trackOf(PublishPath path) {
-        for (int i = 0; i < media.size(); i++) {
-            String control = media.get(i).control();
+        for (int i = 0; i < announced.size(); i++) {
+            String control = announced.get(i).control();
             if (control != null && !control.isEmpty()
                     && (control.equals(path.control()) || control.endsWith("/" + path.control())
                     && !path.control().isEmpty())) {
@@ -260,7 +267,7 @@ final class PublishConnection extends SimpleChannelInboundHandler<Object> {
             }
         }
         // No usable control: tracks are set up in SDP order (RFC 2326 §C.1.1 aggregate control).
-        return path.control().isEmpty() && setups < media.size() ? setups : -1;
+        return path.control().isEmpty() && setups < announced.size() ? setups : -1;
     }
 
     private void setup(RtspRequest r, PublishPath path, RtspHeaders h) {
@@ -300,8 +307,8 @@ final class PublishConnection extends SimpleChannelInboundHandler<Object> {
             return;
         }
         // UDP: a receiver with a reorder buffer, fed from an even/odd pair bound on this connection's loop.
-        RtpTrackReceiver udpReceiver = new RtpTrackReceiver(media.get(track).clockRate(), receiver.depacketizer(),
-                true);
+        RtpTrackReceiver udpReceiver = new RtpTrackReceiver(Math.max(1, announced.get(track).clockRate()),
+                receiver.depacketizer(), true);
         receivers.set(track, udpReceiver);
         InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
         InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
