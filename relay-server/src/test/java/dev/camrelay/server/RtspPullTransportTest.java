@@ -217,7 +217,12 @@ class RtspPullTransportTest {
         }
     }
 
-    static long metric(String name) throws Exception {
+    private static long metric(String name) throws Exception {
+        return metric(api, name);
+    }
+
+    /** A counter without labels from {@code /metrics}, 0 if absent. */
+    static long metric(TestClient api, String name) throws Exception {
         Matcher m = Pattern.compile("(?m)^" + name + " ([0-9.eE+]+)$").matcher(api.get("/metrics").body());
         return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
     }

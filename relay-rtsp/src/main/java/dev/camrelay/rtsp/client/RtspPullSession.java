@@ -478,6 +478,9 @@ public final class RtspPullSession extends SimpleChannelInboundHandler<Object> {
     }
 
     private void release() {
+        if (!timers.isEmpty()) {
+            tally.tick(tracks.receivers(), System.nanoTime()); // what arrived since the last tick is counted too
+        }
         for (ScheduledFuture<?> t : timers) {
             t.cancel(false);
         }

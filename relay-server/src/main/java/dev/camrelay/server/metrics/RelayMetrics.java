@@ -94,6 +94,7 @@ public final class RelayMetrics {
 
     /** The RTSP server's refusals and drops (isolation.md #10: malformed input is counted). */
     public void addRtspIngest(RtspIngestCounters rtsp) {
+        counter("relay_rtsp_connections_total", "RTSP connections accepted", rtsp::connectionsAccepted);
         counter("relay_rtsp_malformed_connections_total", "RTSP connections closed for malformed or oversize input",
                 rtsp::malformedConnections);
         counter("relay_rtsp_auth_failures_total", "RTSP requests answered 401", rtsp::authFailures);

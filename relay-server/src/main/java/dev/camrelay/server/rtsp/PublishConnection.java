@@ -379,6 +379,7 @@ final class PublishConnection extends SimpleChannelInboundHandler<Object> {
         recording = false;
         if (ticker != null) {
             ticker.cancel(false);
+            tally.tick(receivers, System.nanoTime()); // what arrived since the last tick is counted too
         }
         for (UdpMediaPair p : udp) {
             p.close();

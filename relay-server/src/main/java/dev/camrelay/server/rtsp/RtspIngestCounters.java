@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class RtspIngestCounters implements ReceiveCounters {
 
+    private final LongAdder connectionsAccepted = new LongAdder();
     private final LongAdder malformedConnections = new LongAdder();
     private final LongAdder authFailures = new LongAdder();
     private final LongAdder publishersRefused = new LongAdder();
@@ -19,6 +20,10 @@ public final class RtspIngestCounters implements ReceiveCounters {
     private final LongAdder livenessTimeouts = new LongAdder();
     private final LongAdder rtpPacketsLost = new LongAdder();
     private final LongAdder rtpInvalid = new LongAdder();
+
+    void connectionAccepted() {
+        connectionsAccepted.increment();
+    }
 
     void malformed() {
         malformedConnections.increment();
@@ -53,6 +58,11 @@ public final class RtspIngestCounters implements ReceiveCounters {
 
     void livenessTimeout() {
         livenessTimeouts.increment();
+    }
+
+    /** RTSP connections accepted (under the limit) since the start. */
+    public long connectionsAccepted() {
+        return connectionsAccepted.sum();
     }
 
     /** Connections closed for input that could not be framed or broke a limit (RtspLimits). */
