@@ -31,6 +31,8 @@ public record H265SequenceParameterSet(int profileIdc, boolean highTier, int lev
     private static final int MAX_SHORT_TERM_REF_PIC_SETS = 64;
     /** §7.4.8: num_negative_pics and num_positive_pics are bounded by sps_max_dec_pic_buffering (at most 16). */
     private static final int MAX_DELTA_POCS = 16;
+    /** Largest width or height believed (Table A.8: level 6.2 allows 8444 x 8444 samples; twice that). */
+    private static final int MAX_DIMENSION = 16_384;
     /** Table E.1: aspect_ratio_idc that carries sar_width and sar_height. */
     private static final int EXTENDED_SAR = 255;
 
@@ -77,9 +79,15 @@ public record H265SequenceParameterSet(int profileIdc, boolean highTier, int lev
             width -= subWidth * (r.ue() + r.ue());
             height -= subHeight * (r.ue() + r.ue());
         }
+        if (width <= 0 || height <= 0 || width > MAX_DIMENSION || height > MAX_DIMENSION) {
+            throw new IllegalArgumentException("implausible size " + width + "x" + height);
+        }
         r.ue(); // bit_depth_luma_minus8
         r.ue(); // bit_depth_chroma_minus8
         int log2MaxPocLsb = r.ue() + 4;
+        if (log2MaxPocLsb > 16) {
+            throw new IllegalArgumentException("log2_max_pic_order_cnt_lsb_minus4 above 12");
+        }
         boolean orderingForAll = r.flag(); // sps_sub_layer_ordering_info_present_flag
         for (int i = orderingForAll ? 0 : maxSubLayersMinus1; i <= maxSubLayersMinus1; i++) {
             r.ue(); // sps_max_dec_pic_buffering_minus1
