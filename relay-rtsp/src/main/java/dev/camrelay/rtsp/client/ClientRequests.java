@@ -6,6 +6,7 @@ import dev.camrelay.rtsp.message.RtspHeaders;
 import dev.camrelay.rtsp.message.RtspRequest;
 import dev.camrelay.rtsp.message.RtspResponse;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Threading: confined to the pull session's event loop.
@@ -86,8 +87,29 @@ final class ClientRequests {
         return r != null && String.valueOf(cseqOf(r)).equals(response.headers().get("CSeq"));
     }
 
-    void session(String id) {
-        this.session = id;
+    /**
+     * Takes the session id of a SETUP answer's {@code Session: id;timeout=N} (RFC 2326 §12.37).
+     *
+     * @return the timeout in seconds, {@code defaultTimeout} when absent or unreadable
+     */
+    int takeSession(String header, int defaultTimeout) {
+        if (header == null || header.isBlank()) {
+            return defaultTimeout;
+        }
+        String[] parts = header.split(";");
+        session = parts[0].strip();
+        int timeout = defaultTimeout;
+        for (int i = 1; i < parts.length; i++) {
+            String p = parts[i].strip().toLowerCase(Locale.ROOT);
+            if (p.startsWith("timeout=")) {
+                try {
+                    timeout = Math.max(1, Integer.parseInt(p.substring(8).strip()));
+                } catch (NumberFormatException e) {
+                    timeout = defaultTimeout;
+                }
+            }
+        }
+        return timeout;
     }
 
     String session() {

@@ -332,7 +332,7 @@ public final class RtspPullSession extends SimpleChannelInboundHandler<Object> {
 
     private void onSetup(RtspResponse r) {
         if (requests.session() == null) {
-            readSession(r.headers().get("Session"));
+            sessionTimeoutSeconds = requests.takeSession(r.headers().get("Session"), DEFAULT_SESSION_TIMEOUT_SECONDS);
         }
         int k = setupIndex;
         RtspTransport t = RtspTransport.parse(String.valueOf(r.headers().get("Transport")));
@@ -358,24 +358,6 @@ public final class RtspPullSession extends SimpleChannelInboundHandler<Object> {
         play.headers().add("Range", "npt=0.000-");
         playSent = true;
         send(play);
-    }
-
-    private void readSession(String header) {
-        if (header == null || header.isBlank()) {
-            return;
-        }
-        String[] parts = header.split(";");
-        requests.session(parts[0].strip());
-        for (int i = 1; i < parts.length; i++) {
-            String p = parts[i].strip().toLowerCase(Locale.ROOT);
-            if (p.startsWith("timeout=")) {
-                try {
-                    sessionTimeoutSeconds = Math.max(1, Integer.parseInt(p.substring(8).strip()));
-                } catch (NumberFormatException e) {
-                    sessionTimeoutSeconds = DEFAULT_SESSION_TIMEOUT_SECONDS;
-                }
-            }
-        }
     }
 
     private void onPlay() {
