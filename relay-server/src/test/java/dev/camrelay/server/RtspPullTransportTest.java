@@ -96,7 +96,9 @@ class RtspPullTransportTest {
     }
 
     /** The clip's codec facts, frames, keyframes, timestamps and tag, as every pull test checks them. */
-    private static void assertClipPulled(Pulled p) {
+    private static void assertClipPulled(Pulled p) throws Exception {
+        assertThat(TestClient.json(api.get("/api/v1/cameras/" + p.id())).path("gopFrames").asInt()).as(p.id())
+                .isEqualTo(25);
         JsonNode cam = p.live();
         assertThat(cam.path("codecs").toString()).as(p.id()).contains("H264").contains("AAC");
         assertThat(cam.path("width").asInt()).as(p.id()).isEqualTo(320);

@@ -125,6 +125,7 @@ class RtspPushIngestTest {
             assertThat(ffmpeg.await(SECONDS + 15)).as(ffmpeg.logText()).isZero();
             JsonNode after = awaitCamera(api, id, Duration.ofSeconds(5), c -> !live(c));
             assertThat(after.path("state").asText()).isEqualTo("reconnecting");
+            assertThat(after.path("gopFrames").asInt()).as("GOP counted from the keyframes").isEqualTo(GOP);
             collector.close();
             assertThat(collector.problems()).isEmpty();
             assertSourceStream(collector.video(epoch), SECONDS * 25, tag);
@@ -212,6 +213,7 @@ class RtspPushIngestTest {
             awaitCamera(api, "cam-h265", Duration.ofSeconds(5), c -> !live(c));
             collector.close();
 
+            assertThat(TestClient.json(api.get("/api/v1/cameras/cam-h265")).path("gopFrames").asInt()).isEqualTo(GOP);
             assertThat(cam.path("codecs").toString()).isEqualTo("[\"H265\"]");
             assertThat(cam.path("profile").asText()).isEqualTo("Main");
             assertThat(cam.path("level").asText()).isNotEmpty();

@@ -220,7 +220,7 @@ final class PublishConnection extends SimpleChannelInboundHandler<Object> {
         List<MediaDescription> carried = new ArrayList<>();
         List<MediaDescription> all = new ArrayList<>();
         List<RtpTrackReceiver> tracks = new ArrayList<>();
-        epoch = new EpochSink(target.sink());
+        epoch = new EpochSink(target.sink(), target::reportGopFrames);
         for (MediaDescription m : sdp.media()) {
             RtpDepacketizer d = carried.size() >= RtspServer.MAX_TRACKS || m.clockRate() <= 0
                     || SdpTrackFormats.of(carried.size(), m) == null ? null

@@ -117,7 +117,7 @@ public final class PullIngest implements AutoCloseable {
         boolean udp = !forceTcp && udpFailure == null;
         PullOptions options = udp ? PullOptions.udpFirst(server.datagramChannel(), server.counters())
                 : new PullOptions(null, server.counters());
-        EpochSink epoch = new EpochSink(camera.sink());
+        EpochSink epoch = new EpochSink(camera.sink(), camera::reportGopFrames);
         Events events = new Events(epoch, host + ":" + port);
         RtspPullSession s = new RtspPullSession(url, epoch, events, options);
         events.session = s;
