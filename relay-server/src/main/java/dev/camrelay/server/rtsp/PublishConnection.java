@@ -343,6 +343,7 @@ final class PublishConnection extends SimpleChannelInboundHandler<Object> {
             respond(455, "Method Not Valid In This State", h);
             return;
         }
+        camera.reportTransport(udp.isEmpty() ? "tcp" : "udp"); // before live: whoever sees live sees it
         try {
             epoch.start(media);
         } catch (IllegalStateException e) {
@@ -354,7 +355,6 @@ final class PublishConnection extends SimpleChannelInboundHandler<Object> {
         camera.attachIngest(this::closeForCamera);
         ticker = ctx.executor().scheduleAtFixedRate(this::tick, TrackTally.TICK_MILLIS, TrackTally.TICK_MILLIS,
                 TimeUnit.MILLISECONDS);
-        camera.reportTransport(udp.isEmpty() ? "tcp" : "udp");
         LOG.info("camera {}: publisher {} recording ({} track(s), {})", camera.id(), ctx.channel().remoteAddress(),
                 media.size(), udp.isEmpty() ? "TCP" : "UDP");
         respond(200, "OK", withSession(h));

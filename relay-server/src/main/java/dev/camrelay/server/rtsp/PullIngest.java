@@ -171,6 +171,8 @@ public final class PullIngest implements AutoCloseable {
             if (session.triedUdp() && !session.usesUdp() && udpFailure == null) {
                 udpFailure = session.fallbackReason();
             }
+            String transport = transportShown(session);
+            camera.reportTransport(transport); // before live: whoever sees live sees how
             try {
                 epoch.start(tracks);
             } catch (IllegalStateException e) {
@@ -178,8 +180,6 @@ public final class PullIngest implements AutoCloseable {
             }
             playing = true;
             backoff.reset();
-            String transport = transportShown(session);
-            camera.reportTransport(transport);
             LOG.info("camera {}: pulling from {} over {} ({} track(s))", camera.id(), where, transport,
                     tracks.size());
         }
