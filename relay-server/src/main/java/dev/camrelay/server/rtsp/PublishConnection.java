@@ -306,9 +306,11 @@ final class PublishConnection extends SimpleChannelInboundHandler<Object> {
             respond(200, "OK", withSession(h));
             return;
         }
-        // UDP: a receiver with a reorder buffer, fed from an even/odd pair bound on this connection's loop.
+        // UDP: a receiver with a reorder buffer (not for a track that is dropped anyway), fed from an even/odd pair
+        // bound on this connection's loop.
+        boolean carried = !(receiver.depacketizer() instanceof DiscardingDepacketizer);
         RtpTrackReceiver udpReceiver = new RtpTrackReceiver(Math.max(1, announced.get(track).clockRate()),
-                receiver.depacketizer(), true);
+                receiver.depacketizer(), carried);
         receivers.set(track, udpReceiver);
         InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
         InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
