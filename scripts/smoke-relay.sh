@@ -71,6 +71,47 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer wrong' "
 [ "$code" = 401 ] || fail "wrong admin key gave $code"
 ok "wrong admin key refused"
 
+# --- RTSP ingest (issue 3): a camera pulled from GStreamer's RTSP server and one pushed by FFmpeg, both added
+# through the API, both live in GET /api/v1/cameras with their codec facts. Each process is bounded by `timeout`
+# and killed by its PID (with its child) on exit.
+rtsp_pids=()
+stop_rtsp() {
+  for p in "${rtsp_pids[@]}"; do { pkill -9 -P "$p"; kill -9 "$p" && wait "$p"; } 2>/dev/null || true; done
+  rtsp_pids=()
+}
+trap 'stop_rtsp; kill -9 "$pid" 2>/dev/null || true; rm -f "$log" "$log.gst" "$log.ffmpeg"' EXIT
+gst_port=$(free_port)
+timeout 90 $PY relay-server/src/test/resources/gstreamer/rtsp_camera.py "$gst_port" cam secret > "$log.gst" 2>&1 &
+rtsp_pids+=("$!")
+for _ in $(seq 1 60); do grep -q ready "$log.gst" 2>/dev/null && break; sleep 0.25; done
+grep -q ready "$log.gst" || fail "GStreamer RTSP camera did not start (python3-gi, gir1.2-gst-rtsp-server-1.0): $(cat "$log.gst")"
+post() { curl -fsS "${auth[@]}" -H 'Content-Type: application/json' -d "$1" "$base/api/v1/cameras" > /dev/null; }
+post "{\"id\":\"smoke-pull\",\"source\":\"rtsp://cam:secret@127.0.0.1:$gst_port/cam\"}" || fail "add pull camera"
+post '{"id":"smoke-push","publish":{"user":"pusher","password":"push-secret"}}' || fail "add push camera"
+timeout 60 ffmpeg -nostdin -loglevel error -re -f lavfi -i testsrc2=size=640x360:rate=25 -f lavfi \
+  -i sine=sample_rate=48000 -t 45 -c:v libx264 -tune zerolatency -g 25 -c:a aac \
+  -f rtsp -rtsp_transport tcp "rtsp://pusher:push-secret@127.0.0.1:$RELAY_RTSP_PORT/smoke-push" > "$log.ffmpeg" 2>&1 &
+rtsp_pids+=("$!")
+rtsp_check='
+import json, sys
+cams = {c["id"]: c for c in json.load(sys.stdin)["cameras"]}
+pull, push = cams["smoke-pull"], cams["smoke-push"]
+assert pull["state"] == "live" and push["state"] == "live", (pull["state"], push["state"])
+assert pull["codecs"] == ["H264"] and (pull["width"], pull["height"], pull["fps"]) == (320, 240, 25.0), pull
+assert pull["transport"] == "udp", pull
+assert push["codecs"] == ["H264", "AAC"] and (push["width"], push["height"], push["fps"]) == (640, 360, 25.0), push
+assert push["profile"] == "High" and push["transport"] == "tcp", push
+'
+rtsp_ok=""
+for _ in $(seq 1 60); do
+  cams=$(curl -fsS "${auth[@]}" "$base/api/v1/cameras") || fail "GET /api/v1/cameras"
+  if echo "$cams" | $PY -c "$rtsp_check" 2>/dev/null; then rtsp_ok=1; break; fi
+  sleep 0.5
+done
+[ -n "$rtsp_ok" ] || { echo "$cams" | $PY -c "$rtsp_check" || true; fail "pull and push cameras not live with codec facts: $cams; ffmpeg: $(cat "$log.ffmpeg")"; }
+ok "pulled GStreamer camera (H264 320x240@25, UDP) and FFmpeg push (H264 High 640x360@25 + AAC) live"
+stop_rtsp
+
 start=$(date +%s%N)
 kill -TERM "$pid"
 status=0

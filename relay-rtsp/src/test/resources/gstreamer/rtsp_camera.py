@@ -1,11 +1,15 @@
 #!/usr/bin/python3
 """A camera to pull from: GStreamer's RTSP server on 127.0.0.1 (test-rig.md).
 
-Usage: rtsp_camera.py PORT [USER PASSWORD]
-Serves /cam: H.264 test pattern, 320x240 at 25 fps, a keyframe every 25 frames. With USER and PASSWORD the mount
-needs Digest authentication. Prints "ready" once listening; runs until killed.
+Usage: rtsp_camera.py PORT [USER PASSWORD] [--auth digest|basic] [--protocols all|udp|tcp] [--clip FILE]
+Serves /cam. Without --clip: an H.264 test pattern, 320x240 at 25 fps, a keyframe every 25 frames, one pipeline
+shared by every client. With --clip: the H.264 video and AAC audio of a Matroska FILE (e.g. one FFmpeg encoded with
+a SEI camera tag on every frame), paced in real time, from its first frame for each client, once (then EOS).
+With USER and PASSWORD the mount needs authentication: Digest (the default) or Basic. --protocols limits the lower
+transports the server accepts (tcp: a UDP SETUP is answered 461, as a camera behind a UDP-blocking firewall would
+make a client fall back). Prints "ready" once listening; runs until killed.
 """
-import sys
+import argparse
 
 import gi
 
@@ -14,23 +18,46 @@ gi.require_version("GstRtsp", "1.0")
 gi.require_version("GstRtspServer", "1.0")
 from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
 
+parser = argparse.ArgumentParser()
+parser.add_argument("port")
+parser.add_argument("user", nargs="?")
+parser.add_argument("password", nargs="?")
+parser.add_argument("--auth", choices=["digest", "basic"], default="digest")
+parser.add_argument("--protocols", choices=["all", "udp", "tcp"], default="all")
+parser.add_argument("--clip")
+args = parser.parse_args()
+
 Gst.init(None)
-port = sys.argv[1]
 server = GstRtspServer.RTSPServer()
 server.set_address("127.0.0.1")
-server.set_service(port)
+server.set_service(args.port)
 factory = GstRtspServer.RTSPMediaFactory()
-factory.set_launch(
-    "( videotestsrc is-live=true ! video/x-raw,width=320,height=240,framerate=25/1 "
-    "! x264enc tune=zerolatency speed-preset=ultrafast key-int-max=25 "
-    "! rtph264pay name=pay0 pt=96 config-interval=-1 )")
-factory.set_shared(True)
-if len(sys.argv) >= 4:
+if args.clip:
+    factory.set_launch(
+        "( filesrc location=\"%s\" ! matroskademux name=d "
+        "d.video_0 ! queue ! h264parse ! rtph264pay name=pay0 pt=96 config-interval=-1 "
+        "d.audio_0 ! queue ! aacparse ! rtpmp4gpay name=pay1 pt=97 )" % args.clip)
+    factory.set_shared(False)
+else:
+    factory.set_launch(
+        "( videotestsrc is-live=true ! video/x-raw,width=320,height=240,framerate=25/1 "
+        "! x264enc tune=zerolatency speed-preset=ultrafast key-int-max=25 "
+        "! rtph264pay name=pay0 pt=96 config-interval=-1 )")
+    factory.set_shared(True)
+lower = {"all": GstRtsp.RTSPLowerTrans.UDP | GstRtsp.RTSPLowerTrans.TCP,
+         "udp": GstRtsp.RTSPLowerTrans.UDP,
+         "tcp": GstRtsp.RTSPLowerTrans.TCP}[args.protocols]
+factory.set_protocols(lower)
+if args.user is not None:
     auth = GstRtspServer.RTSPAuth()
-    auth.set_supported_methods(GstRtsp.RTSPAuthMethod.DIGEST)
     token = GstRtspServer.RTSPToken()
     token.set_string(GstRtspServer.RTSP_TOKEN_MEDIA_FACTORY_ROLE, "viewer")
-    auth.add_digest(sys.argv[2], sys.argv[3], token)
+    if args.auth == "digest":
+        auth.set_supported_methods(GstRtsp.RTSPAuthMethod.DIGEST)
+        auth.add_digest(args.user, args.password, token)
+    else:
+        auth.set_supported_methods(GstRtsp.RTSPAuthMethod.BASIC)
+        auth.add_basic(GstRtspServer.RTSPAuth.make_basic(args.user, args.password), token)
     server.set_auth(auth)
     factory.add_role_from_structure(Gst.Structure.new_from_string(
         "viewer, media.factory.access=(boolean)true, media.factory.construct=(boolean)true"))

@@ -1,5 +1,5 @@
 /**
- * Camera ingest over RTSP (RFC 2326/7826). Built so far, one package per protocol piece:
+ * Camera ingest over RTSP (RFC 2326/7826), one package per protocol piece:
  * <ul>
  * <li>{@link dev.camrelay.rtsp.message}: the connection framer (requests, responses and interleaved frames mixed,
  * resync after garbage, limits) and encoder, and the lenient {@code Transport} header;</li>
@@ -9,12 +9,14 @@
  * <li>{@link dev.camrelay.rtsp.depacketize}: H.264, H.265, AAC, Opus and G.711 depacketizers publishing whole
  * access units through an {@code AccessUnitSink} (a {@code StreamBuffer} plugs in directly);</li>
  * <li>{@link dev.camrelay.rtsp.receive}: one track's receive path (reorder, statistics, SSRC change, depacketizer,
- * RTCP) and the UDP socket options;</li>
+ * RTCP), the UDP port pair the push server and the pull client share, and the counters of refused and lost media;</li>
  * <li>{@link dev.camrelay.rtsp.auth}: Basic and Digest authentication, client and server side;</li>
- * <li>{@link dev.camrelay.rtsp.client}: a first pull session over TCP-interleaved transport, and the
- * {@code EpochSink} that opens an {@code IngestSink} epoch and publishes into its {@code StreamBuffer}.</li>
+ * <li>{@link dev.camrelay.rtsp.client}: the pull session (UDP first with the fallbacks to TCP interleaved,
+ * redirects, re-authentication, keepalives, receiver reports, liveness), and the {@code EpochSink} that opens an
+ * {@code IngestSink} epoch and publishes into its {@code StreamBuffer}.</li>
  * </ul>
- * Not built yet: UDP transport with the UDP-to-TCP fallback, redirects, RTP-Info and reconnect with backoff in the
- * client; the ANNOUNCE/RECORD server.
+ * The ANNOUNCE/RECORD server and the reconnecting pull ingest (backoff, on-demand) are in relay-server's
+ * {@code server.rtsp}, on top of these pieces. RTP-Info (optional, protocols.md 1.8) is not read: timing comes from
+ * RTP and RTCP sender reports.
  */
 package dev.camrelay.rtsp;

@@ -53,8 +53,28 @@ final class ExternalPeer implements AutoCloseable {
                 "-re", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-f", "lavfi", "-i",
                 "sine=sample_rate=48000", "-t", String.valueOf(seconds), "-c:v", "libx264", "-tune", "zerolatency",
                 "-g", "25", "-c:a", "aac", "-bsf:v", "dump_extra=freq=all,h264_metadata=sei_user_data="
-                        + "086f3693-b7b3-4f2c-9653-21492feee5b8+" + tag,
+                        + TAG_UUID + "+" + tag,
                 "-f", "rtsp", "-rtsp_transport", transport, url);
+    }
+
+    /** The SEI camera tag's UUID (test-rig.md): FFmpeg's h264_metadata writes it on every frame. */
+    static final String TAG_UUID = "086f3693-b7b3-4f2c-9653-21492feee5b8";
+
+    /**
+     * Encodes a clip for a GStreamer camera to serve: Matroska, H.264 320x240 at 25 fps with a keyframe every 25
+     * frames and {@code tag} in a SEI on every frame, AAC 48 kHz; {@code seconds} long ({@code seconds * 25} frames).
+     */
+    static Path taggedClip(Path file, String tag, int seconds) throws IOException, InterruptedException {
+        Path log = file.resolveSibling(file.getFileName() + ".log");
+        ExternalPeer ffmpeg = start(log, 60, require("ffmpeg"), "-nostdin", "-hide_banner", "-loglevel", "error",
+                "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-f", "lavfi", "-i",
+                "sine=sample_rate=48000", "-t", String.valueOf(seconds), "-c:v", "libx264", "-preset", "ultrafast",
+                "-tune", "zerolatency", "-g", "25", "-c:a", "aac", "-bsf:v",
+                "dump_extra=freq=all,h264_metadata=sei_user_data=" + TAG_UUID + "+" + tag, file.toString());
+        if (ffmpeg.await(60) != 0) {
+            fail("ffmpeg could not encode the clip: " + ffmpeg.logText());
+        }
+        return file;
     }
 
     /** Waits for the exit; kills the process if it outlives the bound. */

@@ -18,14 +18,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * isolation.md #10: hostile input on the RTSP port (oversize headers, interleaved length 0 and 65535, garbage
- * before {@code $}, SETUP/RECORD without auth, a huge SDP, hundreds of connections opened and dropped) while a real
- * FFmpeg camera publishes: each bad connection is closed or answered 4xx, the relay carries on, and the publishing
- * camera loses no frame.
+ * before {@code $}, SETUP/RECORD without auth, a huge SDP, RTP with wrong versions and lengths over TCP interleaved
+ * and over UDP, a thousand connections opened and dropped) while a real FFmpeg camera publishes: each bad
+ * connection is closed or answered 4xx, the events are counted in {@code /metrics}, the relay carries on, and the
+ * publishing camera loses no frame.
  */
 @Timeout(180)
 class RtspHostileInputTest {
 
-    private static final int SECONDS = 8;
+    private static final int SECONDS = 10;
+    /** Connections opened and dropped (isolation.md #10), from a few threads at once. */
+    private static final int STORM_CONNECTIONS = 1000;
+    private static final int STORM_THREADS = 4;
     /** RTP timestamp step of one frame at 25 fps on the 90 kHz video clock (RFC 6184 §5.1). */
     private static final long FRAME_TICKS = 90_000 / 25;
     private static Relay relay;
@@ -102,19 +106,46 @@ class RtspHostileInputTest {
             outcomes.add("huge sdp closed=" + c.closesOn("ANNOUNCE rtsp://127.0.0.1/live RTSP/1.0\r\nCSeq: 1\r\n"
                     + "Content-Type: application/sdp\r\nContent-Length: 50000000\r\n\r\n" + "v=0\r\n".repeat(100)));
         }
-        for (int i = 0; i < 300; i++) {
-            try (Socket s = new Socket("127.0.0.1", rtspPort)) {
-                if (i % 3 == 0) {
-                    s.getOutputStream().write("OPTIONS * RTSP/1.0\r\n".getBytes(StandardCharsets.US_ASCII));
-                }
-                s.setSoLinger(i % 2 == 0, 0); // half of them reset instead of closing
-            }
-        }
+        connectionStorm();
         return outcomes;
+    }
+
+    /** Opens and drops {@link #STORM_CONNECTIONS}: some send half a request, half are reset instead of closed. */
+    private static void connectionStorm() throws Exception {
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        for (int t = 0; t < STORM_THREADS; t++) {
+            threads.add(Thread.ofPlatform().start(() -> {
+                try {
+                    for (int i = 0; i < STORM_CONNECTIONS / STORM_THREADS; i++) {
+                        try (Socket s = new Socket("127.0.0.1", rtspPort)) {
+                            if (i % 3 == 0) {
+                                s.getOutputStream().write("OPTIONS * RTSP/1.0\r\n".getBytes(StandardCharsets.US_ASCII));
+                            }
+                            s.setSoLinger(i % 2 == 0, 0); // half of them reset instead of closing
+                        }
+                    }
+                } catch (Exception e) {
+                    errors.add(e);
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(errors).isEmpty();
+    }
+
+    private static long metric(String name) throws Exception {
+        return RtspPullTransportTest.metric(api, name);
     }
 
     @Test
     void hostileInputOnTheRtspPortLeavesAPublishingCameraWhole() throws Exception {
+        RtspPushIngestTest.addPushCamera(api, "bad-tcp", "u", "p");
+        RtspPushIngestTest.addPushCamera(api, "bad-udp", "u", "p");
+        long connectionsBefore = metric("relay_rtsp_connections_total");
+        long invalidBefore = metric("relay_rtsp_rtp_invalid_total");
         RtspPushIngestTest.addPushCamera(api, "live", "u", "p");
         try (StreamCollector collector = new StreamCollector(relay, "live");
              ExternalPeer ffmpeg = ExternalPeer.ffmpegPush(dir.resolve("ffmpeg.log"),
@@ -122,6 +153,9 @@ class RtspHostileInputTest {
             long epoch = RtspPushIngestTest.awaitCamera(api, "live", Duration.ofSeconds(15),
                     RtspPushIngestTest::live).path("epoch").asLong();
             List<String> outcomes = attack();
+            int invalidSent = BadRtpPublisher.overInterleaved(rtspPort, "bad-tcp", "u", "p")
+                    + BadRtpPublisher.overUdp(rtspPort, "bad-udp", "u", "p");
+            assertThat(ffmpeg.isAlive()).as("the attack ended while the camera was still publishing").isTrue();
             assertThat(ffmpeg.await(SECONDS + 20)).as(ffmpeg.logText()).isZero();
             RtspPushIngestTest.awaitCamera(api, "live", Duration.ofSeconds(5), c -> !RtspPushIngestTest.live(c));
             collector.close();
@@ -138,7 +172,15 @@ class RtspHostileInputTest {
                         .isEqualTo(FRAME_TICKS);
             }
             assertThat(api.get("/healthz").statusCode()).isEqualTo(200);
-            assertThat(api.get("/metrics").body()).containsPattern("relay_rtsp_malformed_connections_total [1-9]");
+            assertThat(metric("relay_rtsp_malformed_connections_total")).isPositive();
+            assertThat(metric("relay_rtsp_rtp_invalid_total") - invalidBefore).as("invalid RTP counted")
+                    .isEqualTo(invalidSent);
+            assertThat(metric("relay_rtsp_connections_total") - connectionsBefore).as("connections counted")
+                    .isGreaterThanOrEqualTo(STORM_CONNECTIONS);
+            for (String bad : List.of("bad-tcp", "bad-udp")) {
+                assertThat(TestClient.json(api.get("/api/v1/cameras/" + bad)).path("framesIn").asLong())
+                        .as("nothing published from invalid RTP").isZero();
+            }
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             while (relay.rtsp().connections() > 0 && System.nanoTime() < deadline) {
                 Thread.sleep(50);
@@ -146,6 +188,8 @@ class RtspHostileInputTest {
             assertThat(relay.rtsp().connections()).as("connections left open").isZero();
         } finally {
             api.delete("/api/v1/cameras/live");
+            api.delete("/api/v1/cameras/bad-tcp");
+            api.delete("/api/v1/cameras/bad-udp");
         }
     }
 }

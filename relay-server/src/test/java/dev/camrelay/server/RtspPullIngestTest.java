@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.camrelay.server.config.RelayConfigLoader;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -25,7 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(180)
 class RtspPullIngestTest {
 
-    private static final String SCRIPT = "src/test/resources/gstreamer/rtsp_camera.py";
     private static Relay relay;
     private static TestClient api;
 
@@ -48,37 +45,18 @@ class RtspPullIngestTest {
         }
     }
 
-    static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    /** GStreamer's RTSP server (Debian's python3 with gi), /cam behind Digest u/p; waits until it listens. */
-    static ExternalPeer gstreamerCamera(Path log, int port) throws Exception {
-        ExternalPeer p = ExternalPeer.start(log, 120, "/usr/bin/python3", Path.of(SCRIPT).toAbsolutePath().toString(),
-                String.valueOf(port), "u", "p");
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(log) && Files.readString(log).contains("ready")) {
-                return p;
-            }
-            if (!p.isAlive()) {
-                throw new AssertionError("GStreamer camera exited: " + p.logText());
-            }
-            Thread.sleep(50);
-        }
-        p.close();
-        throw new AssertionError("GStreamer camera not ready: " + p.logText());
+    /** GStreamer's live test pattern, /cam behind Digest u/p. */
+    static GstRtspCamera gstreamerCamera(Path log, int port) throws Exception {
+        return GstRtspCamera.start(log, port, "u", "p");
     }
 
     @Test
     void gstreamerCameraPulledWithDigestGoesLiveAndComesBackOnANewEpochAfterItDies() throws Exception {
-        int port = freePort();
+        int port = GstRtspCamera.freePort();
         String id = "pulled";
         long firstEpoch;
         try (StreamCollector collector = new StreamCollector(relay, id)) {
-            try (ExternalPeer camera = gstreamerCamera(dir.resolve("gst1.log"), port)) {
+            try (GstRtspCamera camera = gstreamerCamera(dir.resolve("gst1.log"), port)) {
                 HttpResponse<String> r = api.post("/api/v1/cameras", "{\"id\": \"" + id
                         + "\", \"source\": \"rtsp://u:p@127.0.0.1:" + port + "/cam\"}");
                 assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
@@ -101,7 +79,7 @@ class RtspPullIngestTest {
             assertThat(retrying.path("state").asText()).isEqualTo("reconnecting");
             assertThat(retrying.path("stateReason").asText()).contains("next attempt in");
 
-            try (ExternalPeer camera = gstreamerCamera(dir.resolve("gst2.log"), port)) {
+            try (GstRtspCamera camera = gstreamerCamera(dir.resolve("gst2.log"), port)) {
                 JsonNode back = RtspPushIngestTest.awaitCamera(api, id, Duration.ofSeconds(45),
                         RtspPushIngestTest::live);
                 assertThat(back.path("epoch").asLong()).isGreaterThan(firstEpoch);
@@ -125,9 +103,9 @@ class RtspPullIngestTest {
 
     @Test
     void anOnDemandCameraConnectsWhenAViewerArrivesAndGoesIdleAfterTheGrace() throws Exception {
-        int port = freePort();
+        int port = GstRtspCamera.freePort();
         String id = "on-demand";
-        try (ExternalPeer camera = gstreamerCamera(dir.resolve("gst-od.log"), port)) {
+        try (GstRtspCamera camera = gstreamerCamera(dir.resolve("gst-od.log"), port)) {
             HttpResponse<String> r = api.post("/api/v1/cameras", "{\"id\": \"" + id
                     + "\", \"source\": \"rtsp://u:p@127.0.0.1:" + port + "/cam\", \"onDemand\": true}");
             assertThat(r.statusCode()).as(r.body()).isEqualTo(201);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.camrelay.server.config.RelayConfigLoader;
+import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -84,7 +85,8 @@ class RtspPushIngestTest {
 
     /**
      * What every push test checks of one epoch's video as read from the buffer: within one GOP of the source's
-     * frame count, keyframes exactly every GOP from the first, strictly increasing pts, every unit tagged.
+     * frame count, keyframes exactly every GOP from the first, strictly increasing pts, every unit tagged (unless
+     * {@code tag} is null: a source that cannot carry the tag).
      */
     static void assertSourceStream(List<StreamCollector.Unit> video, int sourceFrames, String tag) {
         assertThat(video.size()).as("frames read").isBetween(sourceFrames - GOP, sourceFrames);
@@ -102,7 +104,9 @@ class RtspPushIngestTest {
             assertThat(keyframes.get(k)).as("keyframe %d", k).isEqualTo(k * GOP);
         }
         assertThat(keyframes).hasSize((video.size() + GOP - 1) / GOP);
-        assertThat(video).as("every access unit carries the camera's tag").allMatch(u -> u.tag().equals(tag));
+        if (tag != null) {
+            assertThat(video).as("every access unit carries the camera's tag").allMatch(u -> u.tag().equals(tag));
+        }
     }
 
     private void pushesAndIsReadBack(String id, String transport, String tag) throws Exception {
@@ -121,6 +125,7 @@ class RtspPushIngestTest {
             assertThat(ffmpeg.await(SECONDS + 15)).as(ffmpeg.logText()).isZero();
             JsonNode after = awaitCamera(api, id, Duration.ofSeconds(5), c -> !live(c));
             assertThat(after.path("state").asText()).isEqualTo("reconnecting");
+            assertThat(after.path("gopFrames").asInt()).as("GOP counted from the keyframes").isEqualTo(GOP);
             collector.close();
             assertThat(collector.problems()).isEmpty();
             assertSourceStream(collector.video(epoch), SECONDS * 25, tag);
@@ -137,5 +142,90 @@ class RtspPushIngestTest {
     @Test
     void ffmpegPushOverUdpGoesLiveWithCodecFactsAndEveryFrameTagged() throws Exception {
         pushesAndIsReadBack("cam-udp", "udp", "CAMERA-U");
+    }
+
+    /** GStreamer's RTSP RECORD client pushing a tagged clip: {@code filesrc ! matroskademux ! ... rtspclientsink}. */
+    private static ExternalPeer gstreamerPush(Path log, Path clip, String url, String protocols) throws IOException {
+        return ExternalPeer.start(log, 60, ExternalPeer.require("gst-launch-1.0"), "-q", "filesrc", "location="
+                + clip, "!", "matroskademux", "name=d", "d.video_0", "!", "queue", "!", "h264parse", "!", "s.sink_0",
+                "d.audio_0", "!", "queue", "!", "aacparse", "!", "s.sink_1", "rtspclientsink", "name=s",
+                "location=" + url, "protocols=" + protocols);
+    }
+
+    @Test
+    void gstreamerRtspClientSinkPushingOverTcpAndUdpAtOnceGoesLiveWithEachCamerasOwnTaggedFrames() throws Exception {
+        int seconds = 6;
+        Path tcpClip = ExternalPeer.taggedClip(dir.resolve("gst-tcp.mkv"), "GST-PUSH-TCP", seconds);
+        Path udpClip = ExternalPeer.taggedClip(dir.resolve("gst-udp.mkv"), "GST-PUSH-UDP", seconds);
+        addPushCamera(api, "gst-tcp", "user", "pw");
+        addPushCamera(api, "gst-udp", "user", "pw");
+        try (StreamCollector tcp = new StreamCollector(relay, "gst-tcp");
+             StreamCollector udp = new StreamCollector(relay, "gst-udp");
+             ExternalPeer tcpPush = gstreamerPush(dir.resolve("gst-tcp.log"), tcpClip,
+                     pushUrl(relay, "user", "pw", "gst-tcp"), "tcp");
+             ExternalPeer udpPush = gstreamerPush(dir.resolve("gst-udp.log"), udpClip,
+                     pushUrl(relay, "user", "pw", "gst-udp"), "udp")) {
+            JsonNode tcpCam = awaitCamera(api, "gst-tcp", Duration.ofSeconds(15), RtspPushIngestTest::live);
+            JsonNode udpCam = awaitCamera(api, "gst-udp", Duration.ofSeconds(15), RtspPushIngestTest::live);
+            // Until the clips end. Not gst-launch's exit: GStreamer 1.22's rtspclientsink now and then stays
+            // connected after EOS without sending anything more (seen in about 1 of 15 runs with two at once,
+            // captured: the last bytes are its RTCP, no TEARDOWN), so the test ends the processes itself.
+            for (var c : List.of(java.util.Map.entry(tcp, tcpCam), java.util.Map.entry(udp, udpCam))) {
+                c.getKey().awaitVideo(c.getValue().path("epoch").asLong(), seconds * 25, Duration.ofSeconds(2),
+                        Duration.ofSeconds(seconds + 15));
+            }
+            tcpPush.close();
+            udpPush.close();
+            tcp.close();
+            udp.close();
+
+            for (JsonNode cam : List.of(tcpCam, udpCam)) {
+                // rtspclientsink sends AAC as MP4A-LATM, which the relay does not carry: skipped, never fatal.
+                assertThat(cam.path("codecs").toString()).isEqualTo("[\"H264\"]");
+                assertThat(cam.path("width").asInt()).isEqualTo(320);
+                assertThat(cam.path("height").asInt()).isEqualTo(240);
+                assertThat(cam.path("fps").asDouble()).isEqualTo(25.0);
+            }
+            assertThat(tcpCam.path("transport").asText()).isEqualTo("tcp");
+            assertThat(udpCam.path("transport").asText()).isEqualTo("udp");
+            assertThat(tcp.problems()).isEmpty();
+            assertThat(udp.problems()).isEmpty();
+            assertSourceStream(tcp.video(tcpCam.path("epoch").asLong()), seconds * 25, "GST-PUSH-TCP");
+            assertSourceStream(udp.video(udpCam.path("epoch").asLong()), seconds * 25, "GST-PUSH-UDP");
+        } finally {
+            api.delete("/api/v1/cameras/gst-tcp");
+            api.delete("/api/v1/cameras/gst-udp");
+        }
+    }
+
+    @Test
+    void ffmpegPushingH265GoesLiveWithTheSpsFactsAndKeyframesWhereX265PutThem() throws Exception {
+        addPushCamera(api, "cam-h265", "user", "pw");
+        try (StreamCollector collector = new StreamCollector(relay, "cam-h265");
+             ExternalPeer ffmpeg = ExternalPeer.start(dir.resolve("h265.log"), SECONDS + 20,
+                     ExternalPeer.require("ffmpeg"), "-nostdin", "-hide_banner", "-loglevel", "error", "-re",
+                     "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-t", String.valueOf(SECONDS),
+                     "-c:v", "libx265", "-preset", "ultrafast", "-tune", "zerolatency",
+                     "-x265-params", "keyint=25:min-keyint=25:scenecut=0:log-level=error",
+                     "-f", "rtsp", "-rtsp_transport", "tcp", pushUrl(relay, "user", "pw", "cam-h265"))) {
+            JsonNode cam = awaitCamera(api, "cam-h265", Duration.ofSeconds(15), RtspPushIngestTest::live);
+            assertThat(ffmpeg.await(SECONDS + 15)).as(ffmpeg.logText()).isZero();
+            awaitCamera(api, "cam-h265", Duration.ofSeconds(5), c -> !live(c));
+            collector.close();
+
+            assertThat(TestClient.json(api.get("/api/v1/cameras/cam-h265")).path("gopFrames").asInt()).isEqualTo(GOP);
+            assertThat(cam.path("codecs").toString()).isEqualTo("[\"H265\"]");
+            assertThat(cam.path("profile").asText()).isEqualTo("Main");
+            assertThat(cam.path("level").asText()).isNotEmpty();
+            assertThat(cam.path("width").asInt()).isEqualTo(640);
+            assertThat(cam.path("height").asInt()).isEqualTo(360);
+            assertThat(cam.path("fps").asDouble()).isEqualTo(25.0);
+            assertThat(collector.problems()).isEmpty();
+            // FFmpeg 5.1 cannot write a SEI tag into H.265 (hevc_metadata has no sei_user_data): the camera is the
+            // only one publishing here, and frames, keyframes and timestamps are checked against the source.
+            assertSourceStream(collector.video(cam.path("epoch").asLong()), SECONDS * 25, null);
+        } finally {
+            api.delete("/api/v1/cameras/cam-h265");
+        }
     }
 }

@@ -81,6 +81,30 @@ final class StreamCollector implements AutoCloseable {
         return video.stream().filter(u -> u.epoch() == epoch).toList();
     }
 
+    /**
+     * Waits until {@code epoch} holds {@code frames} video units, or none arrived for {@code quiet} (the source
+     * ended), at most {@code within}.
+     */
+    void awaitVideo(long epoch, int frames, java.time.Duration quiet, java.time.Duration within)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        int last = -1;
+        long quietSince = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            int n = video(epoch).size();
+            if (n >= frames) {
+                return;
+            }
+            if (n != last) {
+                last = n;
+                quietSince = System.nanoTime();
+            } else if (System.nanoTime() - quietSince > quiet.toNanos()) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+    }
+
     List<String> problems() {
         return List.copyOf(problems);
     }

@@ -1,7 +1,5 @@
 package dev.camrelay.rtsp.client;
 
-import dev.camrelay.rtsp.auth.AuthChallenge;
-import dev.camrelay.rtsp.auth.DigestAuth;
 import dev.camrelay.rtsp.depacketize.AccessUnitSink;
 import dev.camrelay.rtsp.depacketize.RtpDepacketizer;
 import dev.camrelay.rtsp.message.InterleavedFrame;
@@ -10,12 +8,14 @@ import dev.camrelay.rtsp.message.RtspProtocolError;
 import dev.camrelay.rtsp.message.RtspRequest;
 import dev.camrelay.rtsp.message.RtspResponse;
 import dev.camrelay.rtsp.message.RtspTransport;
-import dev.camrelay.rtsp.receive.ByteBufView;
 import dev.camrelay.rtsp.receive.RtpTrackReceiver;
+import dev.camrelay.rtsp.receive.TrackTally;
 import dev.camrelay.rtsp.sdp.ControlUrls;
+import dev.camrelay.rtsp.sdp.H264Fmtp;
 import dev.camrelay.rtsp.sdp.MediaDescription;
 import dev.camrelay.rtsp.sdp.SdpParser;
 import dev.camrelay.rtsp.sdp.SessionDescription;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -26,83 +26,109 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import org.agrona.DirectBuffer;
 
 /**
- * Threading: a channel handler confined to its channel's event loop; one instance per connection (not sharable).
+ * Threading: a channel handler confined to its channel's event loop (its UDP sockets are registered there too);
+ * one instance per connection (not sharable); {@link #stop} must be called on that loop.
  *
- * <p>Pulls one camera stream over RTSP with TCP-interleaved transport (RFC 2326 §10.1-10.5, §10.12): OPTIONS,
- * DESCRIBE ({@code Accept: application/sdp}), SETUP of every track the relay can carry on interleaved channels
- * {@code 2k-2k+1}, PLAY. Every request carries CSeq and User-Agent (go2rtc#235); a 401 is answered once per
- * request with the strongest challenge (protocols.md 1.3) and later requests reuse it. The base URL follows
- * {@link ControlUrls}. After PLAY a keepalive (GET_PARAMETER if OPTIONS listed it, else OPTIONS) goes out every
- * max(timeout - 5 s, 1 s) without awaiting its reply (protocols.md 1.6), and the session fails if no RTP or RTCP
- * arrives for {@link #LIVENESS_TIMEOUT_NANOS} (protocols.md 1.7). Server-to-client requests are answered.
+ * <p>Pulls one camera stream over RTSP (RFC 2326 §10.1-10.5, §10.12; protocols.md 1): OPTIONS, DESCRIBE
+ * ({@code Accept: application/sdp}; a 301-305 {@code Location} is handed to {@link Listener#onRedirect}), SETUP of
+ * every track the relay can carry, PLAY. Transport (1.4): with {@link PullOptions#udp()} each SETUP offers
+ * {@code RTP/AVP;unicast;client_port=2n-2n+1} first (not when H.264 uses packetization-mode 0, gortsplib); a 461 or a
+ * TCP answer to the first SETUP switches the session to TCP interleaved {@code 2k-2k+1} on the same connection;
+ * before PLAY one RTP and one RTCP packet go to each {@code server_port} (NAT); if no datagram arrives within
+ * {@link #UDP_FIRST_PACKET_TIMEOUT_NANOS} of PLAY, the session ends with {@link Listener#onSwitchToTcp} (the caller
+ * connects again over TCP, describing again first: Hikvision). UDP media is accepted only from the camera's address.
+ * The camera goes live ({@link Listener#onPlaying}) on the PLAY answer over TCP, on the first datagram over UDP,
+ * or on media that comes after PLAY was sent and before its answer (scottlamb/retina#46).
  *
- * <p>Not here yet: UDP transport and the UDP-to-TCP fallback, redirects, RTP-Info, reconnect with backoff (the
- * caller closes and starts a new session when {@link Listener#onFailed} is called).
+ * <p>Every request carries CSeq and User-Agent, and any of them (keepalives included) is re-sent once with
+ * credentials after a 401 ({@link ClientRequests}). After PLAY: a keepalive (GET_PARAMETER if OPTIONS listed it,
+ * else OPTIONS) every max(timeout - 5 s, 1 s) without awaiting its reply (1.6), receiver reports every
+ * {@link #RECEIVER_REPORT_PERIOD_MILLIS} on UDP and TCP alike, and the session fails if no RTP or RTCP arrives for
+ * {@link #LIVENESS_TIMEOUT_NANOS} (1.7). Server-to-client requests are answered. {@link #stop} sends TEARDOWN.
  */
 public final class RtspPullSession extends SimpleChannelInboundHandler<Object> {
 
     /** No RTP/RTCP for this long after PLAY fails the session (gortsplib default, protocols.md 1.7). */
     public static final long LIVENESS_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** No UDP datagram this long after the PLAY answer: UDP is blocked, use TCP (gortsplib InitialUDPReadTimeout). */
+    public static final long UDP_FIRST_PACKET_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(3);
+    /** RTCP receiver reports at least every 5 s (protocols.md 1.6, gortsplib receiverReportPeriod). */
+    public static final long RECEIVER_REPORT_PERIOD_MILLIS = 4_000;
     /** Session timeout when the server does not say (RFC 2326 §12.37). */
     public static final int DEFAULT_SESSION_TIMEOUT_SECONDS = 60;
     /** Tracks set up at most (StreamFormat.MAX_TRACKS). */
     public static final int MAX_TRACKS = 8;
-    private static final String USER_AGENT = "camrelay";
+    /** RFC 2326 §11.3.3: 461 Unsupported Transport. */
+    static final int UNSUPPORTED_TRANSPORT = 461;
 
-    /** Session events, called on the channel's event loop. */
+    /** Session events, called on the channel's event loop; after the first ending call no other follows. */
     public interface Listener {
-        /** PLAY succeeded; {@code tracks} lists the media set up, in track order. */
+        /** Media flows; {@code tracks} lists the media set up, in track order. */
         void onPlaying(List<MediaDescription> tracks);
 
         /** The session cannot continue; the channel is being closed. */
         void onFailed(String reason);
+
+        /** DESCRIBE was redirected to {@code url} (credentials kept); the channel is being closed. */
+        default void onRedirect(String url) {
+            onFailed("redirected to " + ControlUrls.withoutCredentials(url));
+        }
+
+        /** UDP carried nothing: connect again over TCP interleaved; the channel is being closed. */
+        default void onSwitchToTcp(String reason) {
+            onFailed(reason);
+        }
     }
 
+    private final String rawUrl;
     private final String url;
-    private final String user;
-    private final String password;
+    private final ClientRequests requests;
     private final AccessUnitSink sink;
     private final Listener listener;
-    private final ByteBufView view = new ByteBufView();
-    private final List<MediaDescription> tracks = new ArrayList<>();
-    private final List<RtpTrackReceiver> receivers = new ArrayList<>();
-    private final RtpTrackReceiver[] byChannel = new RtpTrackReceiver[256];
+    private final PullOptions options;
+    private final PullTracks tracks = new PullTracks();
+    private final TrackTally tally;
+    private final List<ScheduledFuture<?>> timers = new ArrayList<>();
 
     private ChannelHandlerContext ctx;
-    private int cseq;
     private RtspRequest pending;
     private boolean pendingRetried;
-    private AuthChallenge challenge;
-    private int nonceCount;
+    private RtspRequest keepaliveSent;
     private boolean getParameterSupported;
     private String baseUrl;
     private int setupIndex;
-    private String session;
+    private boolean triedUdp;
+    private String fallback;
     private int sessionTimeoutSeconds = DEFAULT_SESSION_TIMEOUT_SECONDS;
+    private boolean playSent;
     private boolean playing;
-    private boolean failed;
+    private boolean ended;
     private long lastMediaNanos;
-    private ScheduledFuture<?> keepalive;
-    private ScheduledFuture<?> liveness;
+    private long reportsSent;
 
-    /** @param url an rtsp:// URL, credentials (if any) in its user-info */
+    /** A TCP-interleaved session. @param url an rtsp:// URL, credentials (if any) in its user-info */
     public RtspPullSession(String url, AccessUnitSink sink, Listener listener) {
+        this(url, sink, listener, PullOptions.tcpOnly());
+    }
+
+    public RtspPullSession(String url, AccessUnitSink sink, Listener listener, PullOptions options) {
         URI u = URI.create(url);
         String userInfo = u.getRawUserInfo();
         if (userInfo != null) {
             int colon = userInfo.indexOf(':');
-            this.user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
-            this.password = colon < 0 ? "" : decode(userInfo.substring(colon + 1));
+            requests = new ClientRequests(decode(colon < 0 ? userInfo : userInfo.substring(0, colon)),
+                    colon < 0 ? "" : decode(userInfo.substring(colon + 1)));
         } else {
-            this.user = null;
-            this.password = null;
+            requests = new ClientRequests(null, null);
         }
+        this.rawUrl = url;
         this.url = ControlUrls.withoutCredentials(url);
         this.sink = sink;
         this.listener = listener;
+        this.options = options;
+        this.tally = new TrackTally(options.counters());
     }
 
     private static String decode(String s) {
@@ -110,21 +136,36 @@ public final class RtspPullSession extends SimpleChannelInboundHandler<Object> {
     }
 
     public List<RtpTrackReceiver> receivers() {
-        return receivers;
+        return tracks.receivers();
+    }
+
+    /** True when media is carried over UDP (known once the SETUPs are answered). */
+    public boolean usesUdp() {
+        return tracks.overUdp();
+    }
+
+    /** Why this session, asked to try UDP, carries media over TCP; null if it did not fall back. */
+    public String fallbackReason() {
+        return fallback;
+    }
+
+    /** RTCP receiver reports sent so far. */
+    public long receiverReportsSent() {
+        return reportsSent;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         this.ctx = ctx;
-        send(request("OPTIONS", url));
+        send(requests.request("OPTIONS", url));
         super.channelActive(ctx);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        cancelTimers();
-        if (!failed) {
-            failed = true;
+        release();
+        if (!ended) {
+            ended = true;
             listener.onFailed("connection closed");
         }
         super.channelInactive(ctx);
@@ -138,7 +179,15 @@ public final class RtspPullSession extends SimpleChannelInboundHandler<Object> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
         switch (msg) {
-            case InterleavedFrame f -> onInterleaved(f);
+            case InterleavedFrame f -> {
+                if (!playing && playSent && !ended && tracks.carries(f.channel())) {
+                    goPlaying(); // media may precede the PLAY answer (scottlamb/retina#46)
+                }
+                long now = System.nanoTime();
+                if (tracks.onInterleaved(f, now)) {
+                    lastMediaNanos = now;
+                }
+            }
             case RtspResponse r -> onResponse(r);
             case RtspRequest r -> onServerRequest(r);
             case RtspProtocolError e -> fail("protocol error: " + e.kind() + " " + e.detail());
@@ -147,18 +196,11 @@ public final class RtspPullSession extends SimpleChannelInboundHandler<Object> {
         }
     }
 
-    private void onInterleaved(InterleavedFrame f) {
-        RtpTrackReceiver r = byChannel[f.channel()];
-        if (r == null) {
-            return;
-        }
-        lastMediaNanos = System.nanoTime();
-        DirectBuffer v = view.wrap(f.content());
-        int length = f.content().readableBytes();
-        if ((f.channel() & 1) == 0) {
-            r.onRtp(v, view.offset(), length, lastMediaNanos);
-        } else {
-            r.onRtcp(v, view.offset(), length, lastMediaNanos);
+    /** A datagram from the camera (UDP), before its receiver sees it; the first after PLAY makes the camera live. */
+    private void onDatagram(boolean rtp, long nowNanos) {
+        lastMediaNanos = nowNanos;
+        if (!playing && playSent && !ended) {
+            goPlaying(); // media may precede the PLAY answer (scottlamb/retina#46)
         }
     }
 
@@ -170,21 +212,32 @@ public final class RtspPullSession extends SimpleChannelInboundHandler<Object> {
     }
 
     private void onResponse(RtspResponse r) {
-        RtspRequest req = pending;
-        if (req == null || !String.valueOf(cseqOf(req)).equals(r.headers().get("CSeq"))) {
-            return; // a keepalive reply or a stray response
+        if (ended) {
+            return;
         }
-        if (r.status() == 401 && user != null && !pendingRetried) {
-            AuthChallenge c = AuthChallenge.preferred(AuthChallenge.parseAll(r.headers().getAll("WWW-Authenticate")));
-            if (c != null) {
-                challenge = c;
-                nonceCount = 0;
-                pendingRetried = true;
-                RtspRequest retry = request(req.method(), req.uri());
-                copyExtraHeaders(req, retry);
-                sendPending(retry, true);
-                return;
+        if (ClientRequests.answers(keepaliveSent, r)) {
+            RtspRequest k = keepaliveSent;
+            keepaliveSent = null;
+            if (r.status() == 401 && requests.challenged(r)) {
+                ctx.writeAndFlush(requests.retry(k)); // a new nonce (Axis after 150 s): answered, not awaited
             }
+            return;
+        }
+        RtspRequest req = pending;
+        if (!ClientRequests.answers(req, r)) {
+            return; // a stray response
+        }
+        if (r.status() == 401 && !pendingRetried && requests.challenged(r)) {
+            sendPending(requests.retry(req), true);
+            return;
+        }
+        if (req.method().equals("DESCRIBE") && Redirects.isRedirect(r.status())) {
+            redirect(r);
+            return;
+        }
+        if (req.method().equals("SETUP") && r.status() == UNSUPPORTED_TRANSPORT && tracks.overUdp()) {
+            udpRefused("SETUP answered " + r.status() + " " + r.reason());
+            return;
         }
         if (r.status() < 200 || r.status() >= 300) {
             if (req.method().equals("OPTIONS")) {
@@ -209,120 +262,152 @@ public final class RtspPullSession extends SimpleChannelInboundHandler<Object> {
     }
 
     private void describe() {
-        RtspRequest d = request("DESCRIBE", url);
+        RtspRequest d = requests.request("DESCRIBE", url);
         d.headers().add("Accept", "application/sdp");
         send(d);
+    }
+
+    private void redirect(RtspResponse r) {
+        String to = Redirects.resolve(rawUrl, r.headers().get("Location"));
+        if (to == null) {
+            fail("DESCRIBE answered " + r.status() + " with an unusable Location: " + r.headers().get("Location"));
+            return;
+        }
+        end(() -> listener.onRedirect(to));
     }
 
     private void onDescribe(RtspResponse r) {
         SessionDescription sdp = SdpParser.parse(r.body());
         baseUrl = ControlUrls.base(url, r.headers().get("Content-Base"), sdp.control());
         boolean hasVideo = sdp.media().stream().anyMatch(m -> m.mediaType().equals("video"));
+        boolean singleNalMode = false;
         for (MediaDescription m : sdp.media()) {
-            if (tracks.size() >= MAX_TRACKS) {
-                break;
-            }
             RtpDepacketizer d = TrackDepacketizers.create(tracks.size(), m, sink, !hasVideo);
             if (d != null && m.clockRate() > 0) {
-                tracks.add(m);
-                receivers.add(new RtpTrackReceiver(m.clockRate(), d, false));
+                if (!tracks.add(m, d)) {
+                    break;
+                }
+                singleNalMode |= m.encodingName().equals("H264") && H264Fmtp.of(m).packetizationMode() == 0;
             }
         }
-        if (tracks.isEmpty()) {
+        if (tracks.size() == 0) {
             fail("no track the relay can carry in the SDP");
             return;
         }
         setupIndex = 0;
-        setupNext();
+        if (!options.udp() || singleNalMode) {
+            fallback = options.udp() ? "H.264 packetization-mode 0 (gortsplib: TCP from the start)" : null;
+            tracks.receiveOverTcp();
+            setupNext();
+            return;
+        }
+        triedUdp = true;
+        tracks.receiveOverUdp(ctx, options.datagramChannel(), options.counters(), this::onDatagram, bound -> {
+            if (!ended) {
+                if (!bound) {
+                    fallback = "no UDP port pair could be bound";
+                }
+                setupNext();
+            }
+        });
+    }
+
+    /** The server will not carry UDP: on the first track, TCP on this connection; later, a new TCP connection. */
+    private void udpRefused(String reason) {
+        if (setupIndex == 0) {
+            fallback = reason;
+            tracks.receiveOverTcp();
+            setupNext();
+        } else {
+            switchToTcp(reason + " (track " + setupIndex + ")");
+        }
     }
 
     private void setupNext() {
         int k = setupIndex;
-        RtspRequest s = request("SETUP", ControlUrls.track(baseUrl, tracks.get(k).control()));
-        s.headers().add("Transport", "RTP/AVP/TCP;unicast;interleaved=" + (2 * k) + "-" + (2 * k + 1));
+        RtspRequest s = requests.request("SETUP", ControlUrls.track(baseUrl, tracks.get(k).control()));
+        s.headers().add("Transport", tracks.offer(k));
         send(s);
     }
 
     private void onSetup(RtspResponse r) {
-        String s = r.headers().get("Session");
-        if (s != null && !s.isBlank()) {
-            String[] parts = s.split(";");
-            session = parts[0].strip();
-            for (int i = 1; i < parts.length; i++) {
-                String p = parts[i].strip().toLowerCase(Locale.ROOT);
-                if (p.startsWith("timeout=")) {
-                    try {
-                        sessionTimeoutSeconds = Math.max(1, Integer.parseInt(p.substring(8).strip()));
-                    } catch (NumberFormatException e) {
-                        sessionTimeoutSeconds = DEFAULT_SESSION_TIMEOUT_SECONDS;
-                    }
-                }
-            }
+        if (requests.session() == null) {
+            sessionTimeoutSeconds = requests.takeSession(r.headers().get("Session"), DEFAULT_SESSION_TIMEOUT_SECONDS);
         }
         int k = setupIndex;
         RtspTransport t = RtspTransport.parse(String.valueOf(r.headers().get("Transport")));
-        int rtp = t != null && t.interleavedRtp() >= 0 ? t.interleavedRtp() : 2 * k; // servers may pick others
-        int rtcp = t != null && t.interleavedRtcp() >= 0 ? t.interleavedRtcp() : rtp + 1;
-        if (rtp > 255 || rtcp > 255) {
-            fail("SETUP answered interleaved channels out of range: " + rtp + "-" + rtcp);
+        if (tracks.overUdp() && t != null && t.tcp()) {
+            if (k > 0) {
+                switchToTcp("SETUP of track " + k + " answered with TCP transport");
+                return;
+            }
+            fallback = "the server answered SETUP with TCP transport";
+            tracks.receiveOverTcp();
+        }
+        if (!tracks.answered(k, t)) {
+            fail("SETUP answered interleaved channels out of range: " + t.format());
             return;
         }
-        byChannel[rtp] = receivers.get(k);
-        byChannel[rtcp] = receivers.get(k);
         setupIndex++;
         if (setupIndex < tracks.size()) {
             setupNext();
-        } else {
-            RtspRequest play = request("PLAY", baseUrl);
-            play.headers().add("Range", "npt=0.000-");
-            send(play);
+            return;
         }
+        tracks.openNat();
+        RtspRequest play = requests.request("PLAY", baseUrl);
+        play.headers().add("Range", "npt=0.000-");
+        playSent = true;
+        send(play);
     }
 
     private void onPlay() {
-        playing = true;
         lastMediaNanos = System.nanoTime();
         long period = Math.max(sessionTimeoutSeconds - 5, 1);
-        keepalive = ctx.executor().scheduleAtFixedRate(this::keepalive, period, period, TimeUnit.SECONDS);
-        liveness = ctx.executor().scheduleAtFixedRate(this::checkLiveness, 1, 1, TimeUnit.SECONDS);
-        listener.onPlaying(List.copyOf(tracks));
+        every(this::keepalive, TimeUnit.SECONDS.toMillis(period));
+        every(this::checkLiveness, 1000);
+        every(this::sendReceiverReports, RECEIVER_REPORT_PERIOD_MILLIS);
+        every(() -> tally.tick(tracks.receivers(), System.nanoTime()), TrackTally.TICK_MILLIS);
+        if (playing) {
+            return;
+        }
+        if (!tracks.overUdp()) {
+            goPlaying();
+        } else {
+            timers.add(ctx.executor().schedule(this::checkUdpArrived, UDP_FIRST_PACKET_TIMEOUT_NANOS,
+                    TimeUnit.NANOSECONDS));
+        }
+    }
+
+    private void every(Runnable task, long periodMillis) {
+        timers.add(ctx.executor().scheduleAtFixedRate(task, periodMillis, periodMillis, TimeUnit.MILLISECONDS));
+    }
+
+    private void goPlaying() {
+        playing = true;
+        listener.onPlaying(tracks.media());
+    }
+
+    private void checkUdpArrived() {
+        if (!playing && !ended) {
+            switchToTcp("no UDP packet within " + TimeUnit.NANOSECONDS.toSeconds(UDP_FIRST_PACKET_TIMEOUT_NANOS)
+                    + " s of PLAY");
+        }
     }
 
     private void keepalive() {
-        // Sent to the base URL and not awaited (gortsplib doKeepAlive); replies are ignored by CSeq.
-        RtspRequest k = request(getParameterSupported ? "GET_PARAMETER" : "OPTIONS", baseUrl);
-        ctx.writeAndFlush(k);
+        // Sent to the base URL and not awaited (gortsplib doKeepAlive); a 401 to it is answered once.
+        keepaliveSent = requests.request(getParameterSupported ? "GET_PARAMETER" : "OPTIONS", baseUrl);
+        ctx.writeAndFlush(keepaliveSent);
+    }
+
+    private void sendReceiverReports() {
+        reportsSent += tracks.sendReceiverReports(ctx, System.nanoTime());
     }
 
     private void checkLiveness() {
         if (playing && System.nanoTime() - lastMediaNanos > LIVENESS_TIMEOUT_NANOS) {
             fail("no RTP or RTCP for " + TimeUnit.NANOSECONDS.toSeconds(LIVENESS_TIMEOUT_NANOS) + " s");
         }
-    }
-
-    private RtspRequest request(String method, String uri) {
-        RtspHeaders h = new RtspHeaders().add("CSeq", String.valueOf(++cseq)).add("User-Agent", USER_AGENT);
-        if (session != null) {
-            h.add("Session", session);
-        }
-        if (challenge != null && user != null) {
-            h.add("Authorization", DigestAuth.authorization(challenge, user, password, method, uri, ++nonceCount,
-                    Long.toHexString(System.nanoTime())));
-        }
-        return new RtspRequest(method, uri, h);
-    }
-
-    private static void copyExtraHeaders(RtspRequest from, RtspRequest to) {
-        for (String name : List.of("Accept", "Transport", "Range")) {
-            String v = from.headers().get(name);
-            if (v != null) {
-                to.headers().add(name, v);
-            }
-        }
-    }
-
-    private static int cseqOf(RtspRequest r) {
-        return Integer.parseInt(r.headers().get("CSeq"));
     }
 
     private void send(RtspRequest r) {
@@ -336,23 +421,52 @@ public final class RtspPullSession extends SimpleChannelInboundHandler<Object> {
     }
 
     private void fail(String reason) {
-        if (failed) {
+        end(() -> listener.onFailed(reason));
+    }
+
+    private void switchToTcp(String reason) {
+        fallback = reason;
+        end(() -> listener.onSwitchToTcp(reason));
+    }
+
+    /** True when this session offered UDP to the server (it may still have ended up on TCP). */
+    public boolean triedUdp() {
+        return triedUdp;
+    }
+
+    /** Ends the session on purpose (the camera was deleted or has no viewer): TEARDOWN, not awaited, then close. */
+    public void stop() {
+        end(null);
+    }
+
+    /** Ends once: timers and sockets released, the listener told, TEARDOWN sent if a session exists, close. */
+    private void end(Runnable tell) {
+        if (ended) {
             return;
         }
-        failed = true;
-        cancelTimers();
-        listener.onFailed(reason);
-        if (ctx != null) {
+        ended = true;
+        release();
+        if (tell != null) {
+            tell.run();
+        }
+        if (ctx == null) {
+            return;
+        }
+        if (requests.session() != null && ctx.channel().isActive()) {
+            ctx.writeAndFlush(requests.request("TEARDOWN", baseUrl)).addListener(ChannelFutureListener.CLOSE);
+        } else {
             ctx.close();
         }
     }
 
-    private void cancelTimers() {
-        if (keepalive != null) {
-            keepalive.cancel(false);
+    private void release() {
+        if (!timers.isEmpty()) {
+            tally.tick(tracks.receivers(), System.nanoTime()); // what arrived since the last tick is counted too
         }
-        if (liveness != null) {
-            liveness.cancel(false);
+        for (ScheduledFuture<?> t : timers) {
+            t.cancel(false);
         }
+        timers.clear();
+        tracks.close();
     }
 }

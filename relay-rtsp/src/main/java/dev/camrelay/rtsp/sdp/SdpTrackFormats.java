@@ -1,6 +1,7 @@
 package dev.camrelay.rtsp.sdp;
 
 import dev.camrelay.core.codec.h264.SequenceParameterSet;
+import dev.camrelay.core.codec.h265.H265SequenceParameterSet;
 import dev.camrelay.core.media.Codec;
 import dev.camrelay.core.media.StreamFormat;
 import dev.camrelay.core.media.TrackFormat;
@@ -23,7 +24,7 @@ public final class SdpTrackFormats {
     public static TrackFormat of(int track, MediaDescription m) {
         return switch (m.encodingName()) {
             case "H264" -> h264(track, H264Fmtp.of(m).parameterSets());
-            case "H265" -> TrackFormat.video(track, Codec.H265, "", "", 0, 0, 0, H265Fmtp.of(m).parameterSets());
+            case "H265" -> h265(track, H265Fmtp.of(m));
             case "MPEG4-GENERIC" -> {
                 AacFmtp aac = AacFmtp.of(m);
                 yield aac == null ? null : TrackFormat.audio(track, Codec.AAC, aac.sampleRate(),
@@ -51,6 +52,21 @@ public final class SdpTrackFormats {
             }
         }
         return TrackFormat.video(track, Codec.H264, "", "", 0, 0, 0, parameterSets);
+    }
+
+    /**
+     * An H.265 track with the facts of its SPS (profile, level, size, frame rate; H.265 §7.3.2.2, §E.2.1) when the
+     * SDP carries one in {@code sprop-sps} (RFC 7798 §7.1); zeros when it does not.
+     */
+    static TrackFormat h265(int track, H265Fmtp fmtp) {
+        for (byte[] nal : fmtp.sps()) {
+            H265SequenceParameterSet sps = H265SequenceParameterSet.parse(nal).orElse(null);
+            if (sps != null) {
+                return TrackFormat.video(track, Codec.H265, sps.profileName(), sps.levelName(), sps.width(),
+                        sps.height(), sps.frameRate(), fmtp.parameterSets());
+            }
+        }
+        return TrackFormat.video(track, Codec.H265, "", "", 0, 0, 0, fmtp.parameterSets());
     }
 
     /** Every carried track, numbered in order, up to {@link StreamFormat#MAX_TRACKS}. */

@@ -17,10 +17,14 @@ import java.util.List;
  * @param source      pull cameras: the RTSP URL, password masked
  * @param onDemand    pull cameras: connect only while someone watches
  * @param forceTcp    pull cameras: RTP over the RTSP connection
+ * @param transport   RTSP cameras: how media arrives ({@code udp}, {@code tcp}, {@code tcp (UDP fallback: why)}),
+ *                    null before the first session
  * @param publishUrl  push cameras: where the camera publishes
  * @param publishUser push cameras: the user it publishes as
  * @param epoch       the current (or last) stream epoch; 0 before the camera was first live
  * @param codecs      codec of each track, e.g. {@code ["H264", "AAC"]}
+ * @param profile     the video track's profile from its SPS, e.g. {@code High} or {@code Main 10}; null if unknown
+ * @param level       the video track's level from its SPS, e.g. {@code 3.1}; null if unknown
  * @param width       video width in pixels (0 if unknown)
  * @param height      video height in pixels (0 if unknown)
  * @param resolution  {@code WIDTHxHEIGHT}, or null
@@ -35,8 +39,9 @@ import java.util.List;
  * @param createdAt   when the camera was added (ISO-8601)
  */
 public record CameraView(String id, String kind, String state, String stateReason, String note, String source,
-                         Boolean onDemand, Boolean forceTcp, String publishUrl, String publishUser, long epoch,
-                         List<String> codecs,
+                         Boolean onDemand, Boolean forceTcp, String transport, String publishUrl,
+                         String publishUser, long epoch,
+                         List<String> codecs, String profile, String level,
                          int width, int height, String resolution, double fps, double measuredFps, long bitrateIn,
                          Integer gopFrames, int viewers, List<String> renditions, long framesIn, long bytesIn,
                          String createdAt) {
@@ -59,10 +64,13 @@ public record CameraView(String id, String kind, String state, String stateReaso
                 spec.redactedSource(),
                 spec.isPull() ? Boolean.TRUE.equals(spec.onDemand()) : null,
                 spec.isPull() ? Boolean.TRUE.equals(spec.forceTcp()) : null,
+                camera.transport().orElse(null),
                 spec.isPush() ? rtspBase + "/" + camera.id() : null,
                 spec.isPush() ? spec.publish().user() : null,
                 camera.epoch(),
                 codecs,
+                video == null || video.profile().isEmpty() ? null : video.profile(),
+                video == null || video.level().isEmpty() ? null : video.level(),
                 width,
                 height,
                 width > 0 && height > 0 ? width + "x" + height : null,

@@ -40,6 +40,7 @@ public final class Camera {
     private volatile AutoCloseable ingest;
     private volatile boolean removed;
     private volatile int gopFrames;
+    private volatile String transport;
 
     // Totals of sealed epochs; written only by the ingest thread, read by monitors.
     private volatile long retiredFrames;
@@ -113,6 +114,16 @@ public final class Camera {
     public OptionalInt gopFrames() {
         int g = gopFrames;
         return g > 0 ? OptionalInt.of(g) : OptionalInt.empty();
+    }
+
+    /** How the RTSP ingest carries the camera's media now, e.g. {@code udp} or {@code tcp (UDP fallback: ...)}. */
+    public Optional<String> transport() {
+        return Optional.ofNullable(transport);
+    }
+
+    /** Set by the RTSP ingest when a session starts carrying media. */
+    public void reportTransport(String description) {
+        this.transport = description;
     }
 
     /** Lets an ingest that knows its GOP (the demo clip, an SPS-aware depacketizer) report it. */

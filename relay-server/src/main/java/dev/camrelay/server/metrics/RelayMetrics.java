@@ -94,6 +94,7 @@ public final class RelayMetrics {
 
     /** The RTSP server's refusals and drops (isolation.md #10: malformed input is counted). */
     public void addRtspIngest(RtspIngestCounters rtsp) {
+        counter("relay_rtsp_connections_total", "RTSP connections accepted", rtsp::connectionsAccepted);
         counter("relay_rtsp_malformed_connections_total", "RTSP connections closed for malformed or oversize input",
                 rtsp::malformedConnections);
         counter("relay_rtsp_auth_failures_total", "RTSP requests answered 401", rtsp::authFailures);
@@ -101,10 +102,12 @@ public final class RelayMetrics {
                 rtsp::publishersRefused);
         counter("relay_rtsp_connections_refused_total", "RTSP connections refused at the connection limit",
                 rtsp::connectionsRefused);
-        counter("relay_rtsp_foreign_datagrams_total", "UDP media dropped: not from the publishing session's address",
+        counter("relay_rtsp_foreign_datagrams_total", "UDP media dropped: not from the RTSP session's peer address",
                 rtsp::foreignDatagrams);
-        counter("relay_rtsp_rtp_packets_lost_total", "RTP packets push cameras sent that never arrived",
+        counter("relay_rtsp_rtp_packets_lost_total", "RTP packets cameras sent over UDP that never arrived",
                 rtsp::rtpPacketsLost);
+        counter("relay_rtsp_rtp_invalid_total", "RTP packets dropped as invalid (wrong version or length)",
+                rtsp::rtpInvalid);
         counter("relay_rtsp_liveness_timeouts_total", "Publishing sessions ended for lack of RTP",
                 rtsp::livenessTimeouts);
     }

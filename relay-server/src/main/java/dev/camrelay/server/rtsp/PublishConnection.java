@@ -3,6 +3,7 @@ package dev.camrelay.server.rtsp;
 import dev.camrelay.rtsp.auth.DigestAuth;
 import dev.camrelay.rtsp.client.EpochSink;
 import dev.camrelay.rtsp.client.TrackDepacketizers;
+import dev.camrelay.rtsp.depacketize.DiscardingDepacketizer;
 import dev.camrelay.rtsp.depacketize.RtpDepacketizer;
 import dev.camrelay.rtsp.message.InterleavedFrame;
 import dev.camrelay.rtsp.message.RtspHeaders;
@@ -12,6 +13,8 @@ import dev.camrelay.rtsp.message.RtspResponse;
 import dev.camrelay.rtsp.message.RtspTransport;
 import dev.camrelay.rtsp.receive.ByteBufView;
 import dev.camrelay.rtsp.receive.RtpTrackReceiver;
+import dev.camrelay.rtsp.receive.TrackTally;
+import dev.camrelay.rtsp.receive.UdpMediaPair;
 import dev.camrelay.rtsp.sdp.MediaDescription;
 import dev.camrelay.rtsp.sdp.SdpParser;
 import dev.camrelay.rtsp.sdp.SdpTrackFormats;
@@ -57,8 +60,6 @@ final class PublishConnection extends SimpleChannelInboundHandler<Object> {
     static final long LIVENESS_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** Failed authentications one connection may make before it is closed. */
     static final int MAX_AUTH_FAILURES = 4;
-    /** How often UDP reorder buffers are drained of packets held past their time. */
-    static final long REORDER_POLL_MILLIS = 20;
     private static final String PUBLIC = "OPTIONS, ANNOUNCE, SETUP, RECORD, TEARDOWN, GET_PARAMETER, SET_PARAMETER";
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -67,7 +68,10 @@ final class PublishConnection extends SimpleChannelInboundHandler<Object> {
     private final String sessionId = randomHex(8);
     private final ByteBufView view = new ByteBufView();
     private final RtpTrackReceiver[] byChannel = new RtpTrackReceiver[256];
+    /** The tracks carried into the camera's buffer, in track order. */
     private final List<MediaDescription> media = new ArrayList<>();
+    /** Every track of the ANNOUNCE in SDP order, carried or not; {@link #receivers} is aligned with it. */
+    private final List<MediaDescription> announced = new ArrayList<>();
     private final List<RtpTrackReceiver> receivers = new ArrayList<>();
     private final List<UdpMediaPair> udp = new ArrayList<>();
 
@@ -81,11 +85,12 @@ final class PublishConnection extends SimpleChannelInboundHandler<Object> {
     private boolean ended;
     private volatile boolean cameraGone;
     private long lastRtpNanos;
-    private long lossReported;
     private ScheduledFuture<?> ticker;
+    private final TrackTally tally;
 
     PublishConnection(RtspServer server) {
         this.server = server;
+        this.tally = new TrackTally(server.counters());
     }
 
     private static String randomHex(int bytes) {
@@ -213,22 +218,23 @@ final class PublishConnection extends SimpleChannelInboundHandler<Object> {
         SessionDescription sdp = SdpParser.parse(r.body());
         boolean hasVideo = sdp.media().stream().anyMatch(m -> m.mediaType().equals("video"));
         List<MediaDescription> carried = new ArrayList<>();
+        List<MediaDescription> all = new ArrayList<>();
         List<RtpTrackReceiver> tracks = new ArrayList<>();
-        epoch = new EpochSink(target.sink());
+        epoch = new EpochSink(target.sink(), target::reportGopFrames);
         for (MediaDescription m : sdp.media()) {
-            if (carried.size() >= RtspServer.MAX_TRACKS) {
-                break;
-            }
-            if (m.clockRate() <= 0 || SdpTrackFormats.of(carried.size(), m) == null) {
+            RtpDepacketizer d = carried.size() >= RtspServer.MAX_TRACKS || m.clockRate() <= 0
+                    || SdpTrackFormats.of(carried.size(), m) == null ? null
+                    : TrackDepacketizers.create(carried.size(), m, epoch, !hasVideo);
+            if (d == null) {
+                // Not carried, but the publisher may set it up and send it: its packets are dropped (contract.md).
                 LOG.info("camera {}: skipping unsupported track {} {}", target.id(), m.mediaType(),
                         m.encodingName());
-                continue;
-            }
-            RtpDepacketizer d = TrackDepacketizers.create(carried.size(), m, epoch, !hasVideo);
-            if (d != null) {
+                d = new DiscardingDepacketizer();
+            } else {
                 carried.add(m);
-                tracks.add(new RtpTrackReceiver(m.clockRate(), d, false));
             }
+            all.add(m);
+            tracks.add(new RtpTrackReceiver(Math.max(1, m.clockRate()), d, false));
         }
         if (carried.isEmpty()) {
             epoch = null;
@@ -245,13 +251,15 @@ final class PublishConnection extends SimpleChannelInboundHandler<Object> {
         claimed = true;
         camera = target;
         media.addAll(carried);
+        announced.addAll(all);
         receivers.addAll(tracks);
         respond(200, "OK", h);
     }
 
+    /** The announced track (SDP order, carried or not) a SETUP URL names, or -1. */
     private int trackOf(PublishPath path) {
-        for (int i = 0; i < media.size(); i++) {
-            String control = media.get(i).control();
+        for (int i = 0; i < announced.size(); i++) {
+            String control = announced.get(i).control();
             if (control != null && !control.isEmpty()
                     && (control.equals(path.control()) || control.endsWith("/" + path.control())
                     && !path.control().isEmpty())) {
@@ -259,7 +267,7 @@ final class PublishConnection extends SimpleChannelInboundHandler<Object> {
             }
         }
         // No usable control: tracks are set up in SDP order (RFC 2326 §C.1.1 aggregate control).
-        return path.control().isEmpty() && setups < media.size() ? setups : -1;
+        return path.control().isEmpty() && setups < announced.size() ? setups : -1;
     }
 
     private void setup(RtspRequest r, PublishPath path, RtspHeaders h) {
@@ -298,15 +306,17 @@ final class PublishConnection extends SimpleChannelInboundHandler<Object> {
             respond(200, "OK", withSession(h));
             return;
         }
-        // UDP: a receiver with a reorder buffer, fed from an even/odd pair bound on this connection's loop.
-        RtpTrackReceiver udpReceiver = new RtpTrackReceiver(media.get(track).clockRate(), receiver.depacketizer(),
-                true);
+        // UDP: a receiver with a reorder buffer (not for a track that is dropped anyway), fed from an even/odd pair
+        // bound on this connection's loop.
+        boolean carried = !(receiver.depacketizer() instanceof DiscardingDepacketizer);
+        RtpTrackReceiver udpReceiver = new RtpTrackReceiver(Math.max(1, announced.get(track).clockRate()),
+                receiver.depacketizer(), carried);
         receivers.set(track, udpReceiver);
         InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
         InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
         RtspTransport t = chosen;
         UdpMediaPair.bind(new UdpMediaPair.Binding(ctx.channel().eventLoop(), server.datagramChannel(),
-                local.getAddress(), remote.getAddress(), udpReceiver, server.counters(), this::rtpArrived), pair -> {
+                local.getAddress(), remote.getAddress(), udpReceiver, server.counters(), this::mediaArrived), pair -> {
                     if (pair == null) {
                         respond(453, "Not Enough Bandwidth", h);
                         return;
@@ -324,8 +334,10 @@ final class PublishConnection extends SimpleChannelInboundHandler<Object> {
                 });
     }
 
-    private void rtpArrived() {
-        lastRtpNanos = System.nanoTime();
+    private void mediaArrived(boolean rtp, long nowNanos) {
+        if (rtp) {
+            lastRtpNanos = nowNanos;
+        }
     }
 
     private void record(RtspHeaders h) {
@@ -333,6 +345,7 @@ final class PublishConnection extends SimpleChannelInboundHandler<Object> {
             respond(455, "Method Not Valid In This State", h);
             return;
         }
+        camera.reportTransport(udp.isEmpty() ? "tcp" : "udp"); // before live: whoever sees live sees it
         try {
             epoch.start(media);
         } catch (IllegalStateException e) {
@@ -342,7 +355,7 @@ final class PublishConnection extends SimpleChannelInboundHandler<Object> {
         recording = true;
         lastRtpNanos = System.nanoTime();
         camera.attachIngest(this::closeForCamera);
-        ticker = ctx.executor().scheduleAtFixedRate(this::tick, REORDER_POLL_MILLIS, REORDER_POLL_MILLIS,
+        ticker = ctx.executor().scheduleAtFixedRate(this::tick, TrackTally.TICK_MILLIS, TrackTally.TICK_MILLIS,
                 TimeUnit.MILLISECONDS);
         LOG.info("camera {}: publisher {} recording ({} track(s), {})", camera.id(), ctx.channel().remoteAddress(),
                 media.size(), udp.isEmpty() ? "TCP" : "UDP");
@@ -351,17 +364,7 @@ final class PublishConnection extends SimpleChannelInboundHandler<Object> {
 
     private void tick() {
         long now = System.nanoTime();
-        long lost = 0;
-        for (RtpTrackReceiver r : receivers) {
-            if (!udp.isEmpty()) {
-                r.poll(now);
-            }
-            lost += Math.max(0, r.packetsLost());
-        }
-        if (lost > lossReported) {
-            server.counters().rtpPacketsLost(lost - lossReported);
-            lossReported = lost;
-        }
+        tally.tick(receivers, now);
         if (now - lastRtpNanos > LIVENESS_TIMEOUT_NANOS) {
             server.counters().livenessTimeout();
             end("no RTP from the publisher for " + TimeUnit.NANOSECONDS.toSeconds(LIVENESS_TIMEOUT_NANOS) + " s");
@@ -378,6 +381,7 @@ final class PublishConnection extends SimpleChannelInboundHandler<Object> {
         recording = false;
         if (ticker != null) {
             ticker.cancel(false);
+            tally.tick(receivers, System.nanoTime()); // what arrived since the last tick is counted too
         }
         for (UdpMediaPair p : udp) {
             p.close();

@@ -1,13 +1,17 @@
 package dev.camrelay.server.rtsp;
 
+import dev.camrelay.rtsp.receive.ReceiveCounters;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * What the RTSP server refused or dropped, for {@code /metrics}. Threading: thread-safe; written by the connections'
- * event loops, read by scrapes. Incremented per connection or per refused request, never per accepted packet.
+ * Threading: thread-safe; written by the connections' event loops (push and pull), read by scrapes.
+ *
+ * <p>What the RTSP ingest refused or dropped, for {@code /metrics}. Incremented per connection, per refused request
+ * or datagram, or with a periodic delta ({@code TrackTally}), never per accepted packet.
  */
-public final class RtspIngestCounters {
+public final class RtspIngestCounters implements ReceiveCounters {
 
+    private final LongAdder connectionsAccepted = new LongAdder();
     private final LongAdder malformedConnections = new LongAdder();
     private final LongAdder authFailures = new LongAdder();
     private final LongAdder publishersRefused = new LongAdder();
@@ -15,6 +19,11 @@ public final class RtspIngestCounters {
     private final LongAdder foreignDatagrams = new LongAdder();
     private final LongAdder livenessTimeouts = new LongAdder();
     private final LongAdder rtpPacketsLost = new LongAdder();
+    private final LongAdder rtpInvalid = new LongAdder();
+
+    void connectionAccepted() {
+        connectionsAccepted.increment();
+    }
 
     void malformed() {
         malformedConnections.increment();
@@ -32,16 +41,28 @@ public final class RtspIngestCounters {
         connectionsRefused.increment();
     }
 
-    void foreignDatagram() {
+    @Override
+    public void foreignDatagram() {
         foreignDatagrams.increment();
     }
 
-    void rtpPacketsLost(long newlyLost) {
+    @Override
+    public void rtpPacketsLost(long newlyLost) {
         rtpPacketsLost.add(newlyLost);
+    }
+
+    @Override
+    public void rtpInvalid(long newlyInvalid) {
+        rtpInvalid.add(newlyInvalid);
     }
 
     void livenessTimeout() {
         livenessTimeouts.increment();
+    }
+
+    /** RTSP connections accepted (under the limit) since the start. */
+    public long connectionsAccepted() {
+        return connectionsAccepted.sum();
     }
 
     /** Connections closed for input that could not be framed or broke a limit (RtspLimits). */
@@ -64,14 +85,19 @@ public final class RtspIngestCounters {
         return connectionsRefused.sum();
     }
 
-    /** UDP datagrams dropped because they came from an address other than the publisher's. */
+    /** UDP datagrams dropped because they came from an address other than the session's peer (push or pull). */
     public long foreignDatagrams() {
         return foreignDatagrams.sum();
     }
 
-    /** RTP packets publishers sent that never arrived (RFC 3550 §A.3 cumulative loss), all push cameras. */
+    /** RTP packets cameras sent over UDP that never arrived (RFC 3550 §A.3 cumulative loss), push and pull. */
     public long rtpPacketsLost() {
         return rtpPacketsLost.sum();
+    }
+
+    /** RTP packets dropped as not valid RTP (wrong version, too short, bad padding), push and pull. */
+    public long rtpInvalid() {
+        return rtpInvalid.sum();
     }
 
     /** Publishing sessions ended because no RTP arrived for the liveness timeout. */

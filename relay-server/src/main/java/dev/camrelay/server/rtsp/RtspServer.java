@@ -82,6 +82,7 @@ public final class RtspServer implements AutoCloseable {
                             ch.close();
                             return;
                         }
+                        counters.connectionAccepted();
                         ch.pipeline()
                                 .addLast(new IdleStateHandler(IDLE_SECONDS, 0, 0, TimeUnit.SECONDS))
                                 .addLast(new RtspFramer())

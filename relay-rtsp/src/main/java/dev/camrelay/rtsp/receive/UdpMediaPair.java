@@ -1,9 +1,7 @@
-package dev.camrelay.server.rtsp;
+package dev.camrelay.rtsp.receive;
 
-import dev.camrelay.rtsp.receive.ByteBufView;
-import dev.camrelay.rtsp.receive.RtpTrackReceiver;
-import dev.camrelay.rtsp.receive.UdpReceiveOptions;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -17,18 +15,37 @@ import java.util.function.Consumer;
 import org.agrona.DirectBuffer;
 
 /**
- * Threading: created and closed on the publishing connection's event loop, on which both sockets are registered,
- * so the datagrams feed the track's receiver on the same thread as the connection: that loop stays the single writer
- * of the camera's buffer.
+ * Threading: created, used and closed on one event loop (the RTSP connection's), on which both sockets are
+ * registered, so datagrams feed the track's receiver on the same thread as the connection and that loop stays the
+ * single writer of the camera's buffer.
  *
- * <p>The server's even/odd UDP port pair for one track of a UDP RECORD session (RFC 2326 §12.39 {@code server_port};
- * RFC 3550 §11: RTP on an even port, RTCP on the next odd one). Datagrams from any address other than the
- * publisher's are dropped and counted (protocols.md 2.4). Allocates nothing per datagram.
+ * <p>An even/odd UDP port pair for one RTP track (RFC 3550 §11: RTP on an even port, RTCP on the next odd one), as
+ * the relay's push server offers it ({@code server_port}, RFC 2326 §12.39) and as its pull client asks for it
+ * ({@code client_port}). Sockets get {@link UdpReceiveOptions} (datagrams up to 64 KiB intact, a large SO_RCVBUF).
+ * Datagrams from any address other than the session's peer are dropped and counted (protocols.md 1.6, 2.4).
+ * Allocates nothing per received datagram; {@link #send} is for the rare control packets (NAT opening, receiver
+ * reports).
  */
-final class UdpMediaPair {
+public final class UdpMediaPair {
 
     /** Attempts to find a free even port whose odd neighbour is free too. */
-    static final int MAX_BIND_ATTEMPTS = 16;
+    public static final int MAX_BIND_ATTEMPTS = 16;
+
+    /** What a pair tells its owner; called on the pair's event loop. */
+    public interface Events {
+        /** A datagram from the peer, before the receiver sees it. */
+        void onMedia(boolean rtp, long nowNanos);
+    }
+
+    /**
+     * What {@link #bind} needs; one per track.
+     *
+     * @param peer     the only address media is accepted from (the camera, or the publisher)
+     * @param counters where a datagram from elsewhere is counted
+     */
+    public record Binding(EventLoop loop, Class<? extends DatagramChannel> type, InetAddress local, InetAddress peer,
+                          RtpTrackReceiver receiver, ReceiveCounters counters, Events events) {
+    }
 
     private final Channel rtp;
     private final Channel rtcp;
@@ -38,17 +55,12 @@ final class UdpMediaPair {
         this.rtcp = rtcp;
     }
 
-    /** What {@link #bind} needs; one per track being set up. */
-    record Binding(EventLoop loop, Class<? extends DatagramChannel> type, InetAddress local, InetAddress publisher,
-                   RtpTrackReceiver receiver, RtspIngestCounters counters, Runnable onRtp) {
-    }
-
     /**
-     * Binds a pair on {@code local}'s address, asynchronously (binding completes on the loop after this returns).
+     * Binds a pair on {@code local}, asynchronously (binding completes on the loop after this returns).
      *
      * @param done called on the loop with the pair, or with null when no pair could be bound
      */
-    static void bind(Binding b, Consumer<UdpMediaPair> done) {
+    public static void bind(Binding b, Consumer<UdpMediaPair> done) {
         attempt(b, done, 0);
     }
 
@@ -82,51 +94,55 @@ final class UdpMediaPair {
 
     private static ChannelFuture open(Binding b, InetSocketAddress at, boolean isRtp) {
         return UdpReceiveOptions.apply(new Bootstrap().group(b.loop()).channel(b.type()))
-                .handler(new Receive(b.publisher(), b.receiver(), isRtp, b.counters(), b.onRtp())).bind(at);
+                .handler(new Receive(b, isRtp)).bind(at);
     }
 
-    int rtpPort() {
+    public int rtpPort() {
         return ((InetSocketAddress) rtp.localAddress()).getPort();
     }
 
-    int rtcpPort() {
+    public int rtcpPort() {
         return ((InetSocketAddress) rtcp.localAddress()).getPort();
     }
 
-    void close() {
+    /** Sends {@code data} (released by the write) from the RTP or the RTCP socket. */
+    public void send(boolean fromRtcp, ByteBuf data, InetSocketAddress to) {
+        (fromRtcp ? rtcp : rtp).writeAndFlush(new DatagramPacket(data, to));
+    }
+
+    public void close() {
         rtp.close();
         rtcp.close();
     }
 
-    /** Feeds one socket's datagrams from the publisher into the track's receiver. */
+    /** Feeds one socket's datagrams from the peer into the track's receiver. */
     private static final class Receive extends SimpleChannelInboundHandler<DatagramPacket> {
-        private final InetAddress publisher;
+        private final InetAddress peer;
         private final RtpTrackReceiver receiver;
         private final boolean isRtp;
-        private final RtspIngestCounters counters;
-        private final Runnable onRtp;
+        private final ReceiveCounters counters;
+        private final Events events;
         private final ByteBufView view = new ByteBufView();
 
-        Receive(InetAddress publisher, RtpTrackReceiver receiver, boolean isRtp, RtspIngestCounters counters,
-                Runnable onRtp) {
-            this.publisher = publisher;
-            this.receiver = receiver;
+        Receive(Binding b, boolean isRtp) {
+            this.peer = b.peer();
+            this.receiver = b.receiver();
             this.isRtp = isRtp;
-            this.counters = counters;
-            this.onRtp = onRtp;
+            this.counters = b.counters();
+            this.events = b.events();
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-            if (!publisher.equals(packet.sender().getAddress())) {
+            if (!peer.equals(packet.sender().getAddress())) {
                 counters.foreignDatagram();
                 return;
             }
             DirectBuffer v = view.wrap(packet.content());
             int length = packet.content().readableBytes();
             long now = System.nanoTime();
+            events.onMedia(isRtp, now);
             if (isRtp) {
-                onRtp.run();
                 receiver.onRtp(v, view.offset(), length, now);
             } else {
                 receiver.onRtcp(v, view.offset(), length, now);
@@ -135,7 +151,7 @@ final class UdpMediaPair {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            // A UDP socket error (e.g. ICMP port unreachable) is not fatal for a receive-only socket.
+            // A UDP socket error (e.g. ICMP port unreachable after a NAT-opening packet) is not fatal.
         }
     }
 }
