@@ -51,7 +51,8 @@ assert "640" in text and "360" in text, d
 ' || fail "demo camera not live with codec facts: $cams"
 ok "demo camera live with codec facts"
 
-frames() { curl -fsS "$base/metrics" | awk '/^relay_camera_frames_in_total\{.*camera="demo"/ {print $NF; exit}'; }
+# The whole scrape first, then awk: awk leaving at its first match must not break curl's pipe (pipefail).
+frames() { local m; m=$(curl -fsS "$base/metrics") && awk '/^relay_camera_frames_in_total\{.*camera="demo"/ {print $NF; exit}' <<<"$m"; }
 f1=$(frames); sleep 1.5; f2=$(frames)
 $PY -c "import sys; sys.exit(0 if float('${f2:-0}') > float('${f1:-0}') > 0 else 1)" || fail "demo frames not rising: $f1 -> $f2"
 ok "metrics show demo frames rising ($f1 -> $f2)"
