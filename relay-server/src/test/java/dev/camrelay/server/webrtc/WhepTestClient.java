@@ -55,6 +55,9 @@ final class WhepTestClient implements AutoCloseable {
     long rtcpReceived;
     long srtpRejected;
     long rtpPacketsReceived;
+    /** Middle 32 bits of the latest sender report's NTP timestamp (RFC 3550 §6.4.1 LSR), and when it arrived. */
+    int lastSrNtpMiddle;
+    long lastSrNanos;
     String location;
     String etag;
     String answer;
@@ -70,9 +73,14 @@ final class WhepTestClient implements AutoCloseable {
         socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     }
 
-    /** A Chrome-like recvonly offer with H.264 packetization-mode 1, rtcp-mux, NACK and PLI. */
+    /** A Chrome-like recvonly offer with H.264 packetization-mode 1, rtcp-mux, NACK, PLI and RTX. */
     String offer(String direction) {
-        return String.join("\r\n",
+        return offer(direction, true);
+    }
+
+    /** The same, with or without an RTX format (RFC 4588) for the H.264 one. */
+    String offer(String direction, boolean rtx) {
+        String sdp = String.join("\r\n",
                 "v=0",
                 "o=- 4611731400430051336 2 IN IP4 127.0.0.1",
                 "s=-",
@@ -98,6 +106,27 @@ final class WhepTestClient implements AutoCloseable {
                 "a=rtpmap:97 rtx/90000",
                 "a=fmtp:97 apt=96",
                 "");
+        return rtx ? sdp : sdp.replace("96 97\r\n", "96\r\n").replace("a=rtpmap:97 rtx/90000\r\na=fmtp:97 apt=96\r\n",
+                "");
+    }
+
+    /** The video offer plus a recvonly audio section offering Opus, PCMU and PCMA (mid 1, bundled). */
+    String offerWithAudio() {
+        return offer("recvonly").replace("a=group:BUNDLE 0", "a=group:BUNDLE 0 1") + String.join("\r\n",
+                "m=audio 9 UDP/TLS/RTP/SAVPF 111 0 8",
+                "c=IN IP4 0.0.0.0",
+                "a=ice-ufrag:" + ice.ufrag(),
+                "a=ice-pwd:" + ice.pwd(),
+                "a=fingerprint:" + certificate.fingerprint().toAttributeValue(),
+                "a=setup:actpass",
+                "a=mid:1",
+                "a=recvonly",
+                "a=rtcp-mux",
+                "a=rtpmap:111 opus/48000/2",
+                "a=fmtp:111 minptime=10;useinbandfec=1",
+                "a=rtpmap:0 PCMU/8000",
+                "a=rtpmap:8 PCMA/8000",
+                "");
     }
 
     /** POSTs an offer; on 201 remembers the answer, Location and ETag. */
@@ -113,6 +142,10 @@ final class WhepTestClient implements AutoCloseable {
             answer = r.body();
             location = r.headers().firstValue("Location").orElse(null);
             etag = r.headers().firstValue("ETag").orElse(null);
+            Matcher rtx = Pattern.compile("a=rtpmap:(\\d+) rtx/90000").matcher(answer);
+            media.rtxPayloadType = rtx.find() ? Integer.parseInt(rtx.group(1)) : -1;
+            Matcher video = Pattern.compile("m=video \\d+ \\S+ (\\d+)").matcher(answer);
+            media.videoPayloadType = video.find() ? Integer.parseInt(video.group(1)) : -1;
         }
         return r;
     }
@@ -192,6 +225,59 @@ final class WhepTestClient implements AutoCloseable {
         p[at + 3] = (byte) v;
     }
 
+    /**
+     * Sends a receiver report (RFC 3550 §6.4.2) with one block about {@code mediaSsrc} carrying LSR and DLSR of the
+     * latest sender report, so the relay can compute the round trip.
+     */
+    void sendReceiverReport(int mediaSsrc) throws IOException {
+        byte[] p = new byte[32 + outbound.rtcpOverhead()];
+        p[0] = (byte) 0x81; // V=2, RC=1
+        p[1] = (byte) 201;  // RR
+        p[3] = 7;           // 8 words - 1
+        p[7] = 1;
+        putInt(p, 8, mediaSsrc);
+        putInt(p, 16, media.lastSequence());
+        putInt(p, 24, lastSrNtpMiddle);
+        putInt(p, 28, (int) ((System.nanoTime() - lastSrNanos) * 65536 / 1_000_000_000L));
+        int n = outbound.protectRtcp(p, 0, 32);
+        socket.send(new DatagramPacket(p, n));
+    }
+
+    /**
+     * After an ICE restart: checks with USE-CANDIDATE under the new credentials (our new ufrag {@code localUfrag}),
+     * while media keeps arriving (played, not lost), until one is answered with integrity or 3 s pass.
+     */
+    void recheck(String remoteUfrag, String remotePwd, String localUfrag) throws IOException {
+        byte[] request = bindingRequest(remoteUfrag + ":" + localUfrag, remotePwd);
+        socket.setSoTimeout(100);
+        long deadline = System.nanoTime() + 3_000_000_000L;
+        long nextSend = 0;
+        while (System.nanoTime() < deadline) {
+            if (System.nanoTime() >= nextSend) {
+                socket.send(new DatagramPacket(request, request.length));
+                nextSend = System.nanoTime() + 200_000_000L;
+            }
+            DatagramPacket reply = new DatagramPacket(buffer, buffer.length);
+            try {
+                socket.receive(reply);
+            } catch (SocketTimeoutException e) {
+                continue;
+            }
+            int first = buffer[0] & 0xFF;
+            if (first > 3) {
+                onDatagram(buffer, reply.getLength());
+                continue;
+            }
+            StunMessage response = new StunMessage();
+            if (response.wrap(new UnsafeBuffer(buffer), 0, reply.getLength()) == StunMessage.OK
+                    && response.messageType() == StunDescriptor.BINDING_SUCCESS_RESPONSE
+                    && response.verifyMessageIntegrity(StunIntegrity.newHmacSha1(remotePwd.getBytes(US_ASCII)))) {
+                return;
+            }
+        }
+        throw new AssertionError("no authenticated ICE binding success under the restarted credentials");
+    }
+
     private void checkIce(String remoteUfrag, String remotePwd) throws IOException {
         byte[] request = bindingRequest(remoteUfrag + ":" + ice.ufrag(), remotePwd);
         socket.setSoTimeout(1000);
@@ -260,10 +346,16 @@ final class WhepTestClient implements AutoCloseable {
             rtpPacketsReceived++;
             media.onRtp(d, n);
         } else if (kind == MediaPortDemultiplexer.RTCP) {
-            if (inbound.unprotectRtcp(d, 0, length) < 0) {
+            int n = inbound.unprotectRtcp(d, 0, length);
+            if (n < 0) {
                 srtpRejected++;
             } else {
                 rtcpReceived++;
+                if (n >= 28 && (d[1] & 0xFF) == 200) {
+                    lastSrNtpMiddle = ((d[10] & 0xFF) << 24) | ((d[11] & 0xFF) << 16) | ((d[12] & 0xFF) << 8)
+                            | (d[13] & 0xFF);
+                    lastSrNanos = System.nanoTime();
+                }
             }
         }
     }
