@@ -11,8 +11,9 @@ import org.HdrHistogram.Recorder;
  *
  * <p>The relay-internal latency of WebRTC egress: from the moment a camera's ingest published a video frame into its
  * stream buffer to the moment the sender handed that frame's last packet, SRTP-protected, to the UDP event loop, per
- * session (issue 5 §8). Frames older than {@link #MAX_MICROS} (a clock wrap or a stalled reader) are left out and
- * counted.
+ * session (issue 5 §8). Only live frames count: the burst a new reader sends from the latest keyframe (the GOP
+ * before the viewer came) is first-frame time, not latency, and is left out. Frames older than
+ * {@link #MAX_MICROS} (a clock wrap or a stalled reader) are left out and counted.
  */
 final class FrameLatency {
 

@@ -438,12 +438,16 @@ public final class WebRtcEgress implements AutoCloseable {
      * The sender's path to the wire. The sender thread copies each datagram into a preallocated slot of a
      * single-producer, single-consumer ring and, once per turn, hands one reused task to the UDP event loop, which
      * writes the slots out and flushes once. The sender thread allocates nothing here; the event loop writes without
-     * Netty's cross-thread task per write. A full ring drops the datagram (counted; NACK or the next keyframe heal it).
+     * Netty's cross-thread task per write. A full ring (a keyframe to many viewers at once) first hands the ring to
+     * the event loop and waits up to {@link #FULL_WAIT_NANOS} for room, then drops the datagram (counted; NACK or the
+     * next keyframe heal it).
      */
     private final class ChannelSink implements WhepSender.DatagramSink {
 
-        /** Datagrams queued between the sender and the event loop (about 1 s of 12 viewers at 1 Mbit/s). */
-        static final int RING_CAPACITY = 1024;
+        /** Datagrams queued between the sender and the event loop: a 60 KB keyframe to about 80 viewers. */
+        static final int RING_CAPACITY = 4096;
+        /** How long the sender waits for the event loop to make room before it drops (it serves everyone). */
+        static final long FULL_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
         private static final int MASK = RING_CAPACITY - 1;
 
         private final byte[][] slots = new byte[RING_CAPACITY][WhepSender.SCRATCH_LENGTH];
@@ -457,7 +461,7 @@ public final class WebRtcEgress implements AutoCloseable {
         @Override
         public void send(byte[] datagram, int offset, int length, InetSocketAddress to) {
             long t = tail.get();
-            if (t - head.get() >= RING_CAPACITY) {
+            if (t - head.get() >= RING_CAPACITY && !awaitRoom(t)) {
                 WebRtcCounters.add(counters.sendDropped, 1);
                 return;
             }
@@ -466,6 +470,21 @@ public final class WebRtcEgress implements AutoCloseable {
             lengths[slot] = length;
             targets[slot] = to;
             tail.lazySet(t + 1);
+        }
+
+        private boolean awaitRoom(long t) {
+            flush();
+            long deadline = System.nanoTime() + FULL_WAIT_NANOS;
+            while (t - head.get() >= RING_CAPACITY) {
+                if (System.nanoTime() - deadline >= 0) {
+                    return false;
+                }
+                if (!scheduled.get()) {
+                    flush();
+                }
+                Thread.onSpinWait();
+            }
+            return true;
         }
 
         @Override

@@ -153,6 +153,9 @@ final class WhepSender implements Agent {
                 }
                 work++;
             } else {
+                // Nothing more to read: the session has caught up with the camera. Frames before this were the
+                // start-up burst from the latest keyframe (first-frame time), not relay latency.
+                s.live = status == StreamReader.NOTHING || s.live;
                 if (status == StreamReader.END_OF_STREAM || status == StreamReader.CLOSED) {
                     // The epoch ended (camera restarted) or the reader was closed (session ended, or isolation
                     // check failed): reopen through the viewer session, which refuses when it is over.
@@ -188,6 +191,7 @@ final class WhepSender implements Agent {
             return false;
         }
         s.reader = reader.get();
+        s.live = false;
         // A new reader starts at the latest keyframe; the packetizer rebases its clock there (new epoch) and
         // sends the IDR with its parameter sets.
         return true;
@@ -212,7 +216,9 @@ final class WhepSender implements Agent {
         if (s.firstPacketNanos == 0) {
             s.firstPacketNanos = now;
         }
-        latency.record(frame, System.nanoTime());
+        if (s.live) {
+            latency.record(frame, System.nanoTime());
+        }
         WebRtcCounters.add(counters.framesSent, 1);
     }
 

@@ -59,6 +59,8 @@ final class WhepSession {
     final MediaStats videoStats = new MediaStats();
     final MediaStats audioStats = new MediaStats();
     StreamReader reader;
+    /** The reader has caught up with the camera since it was opened (no start-up backlog left). */
+    boolean live;
     int rtxSequence;
     int pendingPictureLoss;
     long nextReaderAttemptNanos;

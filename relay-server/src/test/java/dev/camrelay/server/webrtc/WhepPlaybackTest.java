@@ -109,6 +109,14 @@ class WhepPlaybackTest {
         }
         assertThat(metric("relay_whep_packets_sent_total")).isPositive();
         assertThat(metric("relay_whep_frames_sent_total")).isPositive();
+        List<String> latency = metricText().lines().filter(l -> l.startsWith("relay_whep_frame_latency_seconds{"))
+                .toList();
+        System.out.println("frame latency: " + latency);
+        assertThat(latency).as("frame-in to last-packet-out p99 over the run: live frames only, so well under the "
+                + "1 s GOP burst a new viewer starts with").anySatisfy(l -> assertThat(l)
+                .contains("quantile=\"0.99\"", "window=\"total\"")
+                .satisfies(x -> assertThat(Double.parseDouble(x.substring(x.lastIndexOf(' ') + 1)))
+                        .isPositive().isLessThan(0.2)));
         assertThat(metric("relay_isolation_violations_total")).isZero();
     }
 

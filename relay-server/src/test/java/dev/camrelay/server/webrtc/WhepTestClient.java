@@ -47,6 +47,7 @@ final class WhepTestClient implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(10);
     private static final int HANDSHAKE_TIMEOUT_MILLIS = 10_000;
+    private static final int RECEIVE_BUFFER_BYTES = 4 << 20;
 
     final AccessUnitAssembler media = new AccessUnitAssembler();
     final IceCredentials ice = IceCredentials.generate(RANDOM);
@@ -71,6 +72,8 @@ final class WhepTestClient implements AutoCloseable {
 
     WhepTestClient() throws IOException {
         socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        // A browser's socket buffer is large; the start-up burst from the latest keyframe must not overflow ours.
+        socket.setReceiveBufferSize(RECEIVE_BUFFER_BYTES);
     }
 
     /** A Chrome-like recvonly offer with H.264 packetization-mode 1, rtcp-mux, NACK, PLI and RTX. */
