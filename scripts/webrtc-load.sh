@@ -28,7 +28,7 @@ trap 'echo "webrtc-load: failed at line $LINENO" >&2' ERR
 free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # utime + stime, in clock ticks
 hz=$(getconf CLK_TCK)
-metric() { curl -fsS "$base/metrics" | awk -v m="$1" 'index($0, m) == 1 {print $NF; exit}'; }
+metric() { curl -fsS "$base/metrics" | awk -v m="$1" 'index($0, m) == 1 && !done {print $NF; done = 1}'; }
 
 echo "building the relay and the load client..." >&2
 # One invocation, so the reactor's own modules resolve to what this build packaged.
@@ -65,10 +65,10 @@ for n in "${counts[@]}"; do
     -f rtsp -rtsp_transport tcp "rtsp://u:p@127.0.0.1:$RELAY_RTSP_PORT/load-cam" > "$work/ffmpeg-$n.log" 2>&1 &
   pids+=("$!")
   for _ in $(seq 1 60); do
-    curl -fsS "${auth[@]}" "$base/api/v1/cameras/load-cam" | grep -q '"state":"live"' && break
+    curl -fsS "${auth[@]}" "$base/api/v1/cameras/load-cam" | grep -c '"state":"live"' > /dev/null && break
     sleep 0.5
   done
-  timeout $((MEASURE + 200)) "$JAVA" $(relay_jvm_flags) -Xmx512m -cp "$cp" dev.camrelay.server.webrtc.WhepLoadClient \
+  timeout $((MEASURE + 300)) "$JAVA" $(relay_jvm_flags) -Xmx1g -cp "$cp" dev.camrelay.server.webrtc.WhepLoadClient \
     "$base" "$RELAY_ADMIN_KEY" load-cam LOAD-CAM "$n" $((WARMUP + MEASURE + 2)) > "$work/load-$n.log" 2>&1 &
   load_pid=$!
   pids+=("$load_pid")
@@ -116,4 +116,5 @@ EOF
   sleep 1
 done
 echo "load average at end: $(cat /proc/loadavg)"
-echo "(latency in ms; frames/s/v is the slowest viewer's over the whole receive time, warm-up included)"
+echo "(latency in ms; frames/s/v: the slowest viewer's, after all were connected; first frame: WHEP answer to the"
+echo " first whole access unit, ICE and DTLS included; lost/broken/foreign and send dropped: over the whole run)"

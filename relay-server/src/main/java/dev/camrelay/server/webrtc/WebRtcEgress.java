@@ -472,6 +472,11 @@ public final class WebRtcEgress implements AutoCloseable {
             tail.lazySet(t + 1);
         }
 
+        @Override
+        public int room() {
+            return (int) (RING_CAPACITY - (tail.get() - head.get()));
+        }
+
         private boolean awaitRoom(long t) {
             flush();
             long deadline = System.nanoTime() + FULL_WAIT_NANOS;

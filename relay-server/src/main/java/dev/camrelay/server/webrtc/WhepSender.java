@@ -31,10 +31,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  * session's estimate), honour picture-loss requests at most once per {@link #PICTURE_LOSS_INTERVAL_NANOS} by
  * skipping to the next keyframe (requests of a burst are merged: the reader's stream has one every GOP; the relay
  * cannot ask a camera for one), poll the session's own {@link StreamReader} for up to {@link #MAX_FRAMES_PER_TURN}
- * frames, packetize video and audio, add the transport-wide sequence number when negotiated, SRTP-protect and send
- * them, and send an RTCP sender report per SSRC about every {@link #REPORT_INTERVAL_NANOS}. The reader checks
- * provenance itself and fails closed; a closed reader of a session that is still active is reopened through its
- * viewer session (a new epoch), else the session ends.
+ * frames while the send ring has {@link #FRAME_ROOM} datagrams of room (else the frames wait in the stream buffer and
+ * the session goes first next turn), packetize video and audio, add the transport-wide sequence number when
+ * negotiated, SRTP-protect and send them, and send an RTCP sender report per SSRC about every
+ * {@link #REPORT_INTERVAL_NANOS}. The reader checks provenance itself and fails closed; a closed reader of a session
+ * that is still active is reopened through its viewer session (a new epoch), else the session ends.
  */
 final class WhepSender implements Agent {
 
@@ -50,11 +51,21 @@ final class WhepSender implements Agent {
     static final int SCRATCH_LENGTH = 1500;
     static final int AUDIO_SR_SLOT = 64;
 
+    /**
+     * Datagrams of room the send ring must have before another frame is taken from a reader: a 300 KB keyframe.
+     * With less, frames wait in their stream buffers (which is what those are for) until the UDP loop catches up,
+     * instead of overflowing the ring.
+     */
+    static final int FRAME_ROOM = 256;
+
     /** Where protected datagrams go (the UDP port); called on the agent thread. */
     interface DatagramSink {
         void send(byte[] datagram, int offset, int length, InetSocketAddress to);
 
         void flush();
+
+        /** Datagrams that can be queued now without waiting. */
+        int room();
     }
 
     private final ManyToOneConcurrentArrayQueue<WhepSession> added = new ManyToOneConcurrentArrayQueue<>(1024);
@@ -74,6 +85,8 @@ final class WhepSender implements Agent {
     private final long anchorUnixMicros;
     private final long anchorNanos;
     private int sentThisTurn;
+    /** Where the next turn starts, so that sessions held back by a full ring go first next time. */
+    private int start;
 
     /**
      * @param closer ends a session (from this thread) with a reason
@@ -106,14 +119,27 @@ final class WhepSender implements Agent {
         long now = System.nanoTime();
         sentThisTurn = 0;
         for (int i = sessions.size() - 1; i >= 0; i--) {
-            WhepSession s = sessions.get(i);
-            if (s.isClosed()) {
-                closeReader(s);
+            if (sessions.get(i).isClosed()) {
+                closeReader(sessions.get(i));
                 sessions.remove(i);
-                continue;
             }
-            work += service(s, now);
         }
+        int n = sessions.size();
+        if (start >= n) {
+            start = 0;
+        }
+        int heldBack = -1;
+        for (int k = 0; k < n; k++) {
+            int i = (start + k) % n;
+            int done = service(sessions.get(i), now);
+            if (done < 0) {
+                // No work counted: the idle strategy then yields the core to the UDP loop that must drain the ring.
+                heldBack = heldBack < 0 ? i : heldBack;
+                done = 0;
+            }
+            work += done;
+        }
+        start = heldBack >= 0 ? heldBack : start + 1;
         if (sentThisTurn > 0) {
             sink.flush();
         }
@@ -132,6 +158,7 @@ final class WhepSender implements Agent {
         sessions.clear();
     }
 
+    /** @return work done, or -1 when the session's frames were held back by a full send ring */
     private int service(WhepSession s, long now) {
         SrtpTransform srtp = s.outbound();
         InetSocketAddress to = s.nominatedAddress();
@@ -143,6 +170,10 @@ final class WhepSender implements Agent {
             return work;
         }
         for (int i = 0; i < MAX_FRAMES_PER_TURN; i++) {
+            if (sink.room() < FRAME_ROOM) {
+                sink.flush();
+                return -1; // held back: its frames wait in the stream buffer; this session goes first next turn
+            }
             int status = s.reader.poll();
             if (status == StreamReader.FRAME) {
                 FrameView frame = s.reader.frame();

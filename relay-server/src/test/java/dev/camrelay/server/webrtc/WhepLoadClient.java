@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The WebRTC load generator (issue 5 §8), run as a JVM of its own so it shares neither heap nor threads with the
@@ -44,8 +45,11 @@ public final class WhepLoadClient {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         List<WhepTestClient> clients = new ArrayList<>();
         long[] answered = new long[viewers];
+        AtomicLong end = new AtomicLong(Long.MAX_VALUE);
         ExecutorService connect = Executors.newFixedThreadPool(4);
+        ExecutorService receive = Executors.newVirtualThreadPerTaskExecutor();
         List<Future<?>> pending = new ArrayList<>();
+        List<Future<?>> running = new ArrayList<>();
         try {
             for (int i = 0; i < viewers; i++) {
                 String token = session(http, base, adminKey, camera);
@@ -59,33 +63,43 @@ public final class WhepLoadClient {
                     }
                     answered[index] = System.nanoTime();
                     c.connect(SrtpProfile.AEAD_AES_128_GCM);
-                    c.receiveFor(Duration.ofMillis(1)); // plays what arrived during the handshake
+                    // Plays from now on, on a thread of its own, so its first frame is timed as it arrives.
+                    synchronized (running) {
+                        running.add(receive.submit(() -> playUntil(c, end)));
+                    }
                     return null;
                 }));
             }
             for (Future<?> f : pending) {
-                f.get(60, TimeUnit.SECONDS);
+                f.get(120, TimeUnit.SECONDS);
             }
+            end.set(System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds));
+            // Read across threads without a lock: a statistic, off by a frame at most.
+            int[] atStart = clients.stream().mapToInt(c -> c.media.frames).toArray();
             System.out.println("CONNECTED " + viewers);
             System.out.flush();
-            ExecutorService receive = Executors.newVirtualThreadPerTaskExecutor();
-            List<Future<?>> running = new ArrayList<>();
-            for (WhepTestClient c : clients) {
-                running.add(receive.submit(() -> c.receiveFor(Duration.ofSeconds(seconds))));
+            synchronized (running) {
+                for (Future<?> f : running) {
+                    f.get(seconds + 30L, TimeUnit.SECONDS);
+                }
             }
-            for (Future<?> f : running) {
-                f.get(seconds + 30L, TimeUnit.SECONDS);
-            }
-            receive.shutdownNow();
-            System.out.println("RESULT " + JSON.writeValueAsString(summary(clients, answered, tag, seconds)));
+            System.out.println("RESULT " + JSON.writeValueAsString(summary(clients, answered, atStart, tag, seconds)));
         } finally {
             connect.shutdownNow();
+            receive.shutdownNow();
             clients.forEach(WhepTestClient::close);
         }
     }
 
-    private static Map<String, Object> summary(List<WhepTestClient> clients, long[] answered, String tag,
-                                               int seconds) {
+    private static Void playUntil(WhepTestClient c, AtomicLong end) throws Exception {
+        while (System.nanoTime() < end.get()) {
+            c.receiveFor(Duration.ofMillis(200));
+        }
+        return null;
+    }
+
+    private static Map<String, Object> summary(List<WhepTestClient> clients, long[] answered, int[] atStart,
+                                               String tag, int seconds) {
         int n = clients.size();
         long[] frames = new long[n];
         double[] firstFrameMillis = new double[n];
@@ -95,7 +109,7 @@ public final class WhepLoadClient {
         long untagged = 0;
         for (int i = 0; i < n; i++) {
             AccessUnitAssembler m = clients.get(i).media;
-            frames[i] = m.frames;
+            frames[i] = m.frames - atStart[i];
             firstFrameMillis[i] = m.firstFrameNanos == 0 ? -1 : (m.firstFrameNanos - answered[i]) / 1e6;
             lost += m.lostPackets;
             broken += m.brokenFrames;
@@ -109,7 +123,7 @@ public final class WhepLoadClient {
         Arrays.sort(first);
         Map<String, Object> out = new TreeMap<>();
         out.put("viewers", n);
-        out.put("framesTotal", Arrays.stream(frames).sum());
+        out.put("windowFramesTotal", Arrays.stream(frames).sum());
         out.put("framesPerViewerMin", sortedFrames[0]);
         out.put("framesPerViewerMedian", sortedFrames[n / 2]);
         out.put("seconds", seconds);
