@@ -13,8 +13,10 @@ import dev.camrelay.webrtc.ice.IceCredentials;
 import dev.camrelay.webrtc.ice.IceLiteSession;
 import dev.camrelay.webrtc.rtp.AudioPacketizer;
 import dev.camrelay.webrtc.rtp.H264Packetizer;
+import dev.camrelay.webrtc.rtp.H265Packetizer;
 import dev.camrelay.webrtc.rtp.RtpDescriptor;
 import dev.camrelay.webrtc.rtp.RtpRewriter;
+import dev.camrelay.webrtc.rtp.VideoPacketizer;
 import dev.camrelay.webrtc.sdp.AnswerOptions;
 import dev.camrelay.webrtc.sdp.SdpOffer;
 import dev.camrelay.webrtc.sdp.WhepAnswer;
@@ -208,18 +210,8 @@ public final class WebRtcEgress implements AutoCloseable {
             return new Opened(null, result.rejection());
         }
         WhepAnswer answer = result.answer();
-        if (answer.videoCodec() != Codec.H264) {
-            return new Opened(null, "the camera sends " + answer.videoCodec() + ", which this relay does not "
-                    + "packetize for WebRTC yet (H.264 only)");
-        }
         TrackFormat video = format.video().orElseThrow();
-        H264Packetizer packetizer = new H264Packetizer(videoSsrc, answer.videoPayloadType(),
-                random.nextInt(1 << 16), random.nextInt(), MAX_RTP_PAYLOAD);
-        List<byte[]> sets = video.parameterSets();
-        if (sets.size() >= 2 && sets.get(0).length <= H264Packetizer.MAX_PARAMETER_SET_LENGTH
-                && sets.get(1).length <= H264Packetizer.MAX_PARAMETER_SET_LENGTH) {
-            packetizer.parameterSets(sets.get(0), sets.get(1));
-        }
+        VideoPacketizer packetizer = videoPacketizer(answer, video, videoSsrc);
         AudioPacketizer audio = null;
         int audioTrack = -1;
         if (answer.audioCodec() != null) {
@@ -260,6 +252,24 @@ public final class WebRtcEgress implements AutoCloseable {
                 viewer.id().value(), viewer.cameraId(), audio == null ? "" : ", audio " + answer.audioCodec(),
                 session.rtxPayloadType < 0 ? "" : ", RTX");
         return new Opened(session, null);
+    }
+
+    /** H.264 (RFC 6184) or, when the answer chose it for an H.265 camera, H.265 (RFC 7798). */
+    private VideoPacketizer videoPacketizer(WhepAnswer answer, TrackFormat video, int ssrc) {
+        List<byte[]> sets = video.parameterSets();
+        if (answer.videoCodec() == Codec.H265) {
+            H265Packetizer h265 = new H265Packetizer(ssrc, answer.videoPayloadType(), random.nextInt(1 << 16),
+                    random.nextInt(), MAX_RTP_PAYLOAD);
+            h265.parameterSets(sets);
+            return h265;
+        }
+        H264Packetizer h264 = new H264Packetizer(ssrc, answer.videoPayloadType(), random.nextInt(1 << 16),
+                random.nextInt(), MAX_RTP_PAYLOAD);
+        if (sets.size() >= 2 && sets.get(0).length <= H264Packetizer.MAX_PARAMETER_SET_LENGTH
+                && sets.get(1).length <= H264Packetizer.MAX_PARAMETER_SET_LENGTH) {
+            h264.parameterSets(sets.get(0), sets.get(1));
+        }
+        return h264;
     }
 
     /**

@@ -4,10 +4,10 @@ import dev.camrelay.core.buffer.FrameView;
 import dev.camrelay.core.buffer.StreamReader;
 import dev.camrelay.webrtc.cc.TransportCcFeedback;
 import dev.camrelay.webrtc.rtp.AudioPacketizer;
-import dev.camrelay.webrtc.rtp.H264Packetizer;
 import dev.camrelay.webrtc.rtp.RtcpFeedbackHandler;
 import dev.camrelay.webrtc.rtp.RtpDescriptor;
 import dev.camrelay.webrtc.rtp.RtpRewriter;
+import dev.camrelay.webrtc.rtp.VideoPacketizer;
 import dev.camrelay.webrtc.srtp.SrtpTransform;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -229,14 +229,14 @@ final class WhepSender implements Agent {
     }
 
     private void sendVideo(WhepSession s, FrameView frame, SrtpTransform srtp, InetSocketAddress to, long now) {
-        H264Packetizer p = s.packetizer;
+        VideoPacketizer p = s.packetizer;
         int status = p.beginAccessUnit(frame.buffer(), frame.payloadOffset(), frame.payloadLength(), frame.pts(),
                 s.reader.expectedKey().epoch(), now);
-        if (status != H264Packetizer.READY) {
+        if (status != VideoPacketizer.READY) {
             return;
         }
         int length;
-        while ((length = p.nextPacket(scratchView, RtpRewriter.HEADROOM)) != H264Packetizer.DONE) {
+        while ((length = p.nextPacket(scratchView, RtpRewriter.HEADROOM)) != VideoPacketizer.DONE) {
             s.history.store(scratchView, RtpRewriter.HEADROOM, length, now);
             sendPlain(s, srtp, length, to, now, s.transport != null);
             s.videoStats.packets++;

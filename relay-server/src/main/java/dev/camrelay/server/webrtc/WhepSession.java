@@ -7,7 +7,7 @@ import dev.camrelay.webrtc.cc.TransportSequenceHistory;
 import dev.camrelay.webrtc.dtls.DtlsPacketTransport;
 import dev.camrelay.webrtc.ice.IceLiteSession;
 import dev.camrelay.webrtc.rtp.AudioPacketizer;
-import dev.camrelay.webrtc.rtp.H264Packetizer;
+import dev.camrelay.webrtc.rtp.VideoPacketizer;
 import dev.camrelay.webrtc.rtp.RtpSendHistory;
 import dev.camrelay.webrtc.sdp.WhepAnswer;
 import dev.camrelay.webrtc.srtp.SrtpTransform;
@@ -51,7 +51,7 @@ final class WhepSession {
     final Object restartLock = new Object();
 
     // Sender thread only.
-    final H264Packetizer packetizer;
+    final VideoPacketizer packetizer;
     final AudioPacketizer audio;
     final RtpSendHistory history = new RtpSendHistory();
     final TransportSequenceHistory transport;
@@ -85,7 +85,7 @@ final class WhepSession {
     }
 
     WhepSession(String id, ViewerSession viewer, IceLiteSession ice, DtlsPacketTransport dtls, WhepAnswer answer,
-                int videoSsrc, int videoTrack, H264Packetizer packetizer, int rtxSsrc, int audioSsrc, int audioTrack,
+                int videoSsrc, int videoTrack, VideoPacketizer packetizer, int rtxSsrc, int audioSsrc, int audioTrack,
                 AudioPacketizer audio, int transportSequenceStart) {
         this.id = id;
         this.label = label(id);

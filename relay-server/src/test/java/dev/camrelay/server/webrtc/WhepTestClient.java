@@ -67,6 +67,8 @@ final class WhepTestClient implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT).build();
     private final ArrayDeque<byte[]> early = new ArrayDeque<>();
     private final byte[] buffer = new byte[2048];
+    /** Sees every decrypted RTP packet (bytes, length) besides the H.264 assembler, e.g. an H.265 depacketizer. */
+    java.util.function.ObjIntConsumer<byte[]> rtpListener;
     private SrtpTransform inbound;
     private SrtpTransform outbound;
 
@@ -130,6 +132,13 @@ final class WhepTestClient implements AutoCloseable {
                 "a=rtpmap:0 PCMU/8000",
                 "a=rtpmap:8 PCMA/8000",
                 "");
+    }
+
+    /** The video offer with H265/90000 (payload type 98) before the H.264 one, as an H.265-capable browser's. */
+    String offerWithH265() {
+        return offer("recvonly").replace("m=video 9 UDP/TLS/RTP/SAVPF 96 97", "m=video 9 UDP/TLS/RTP/SAVPF 98 96 97")
+                .replace("a=rtpmap:96 H264/90000", "a=rtpmap:98 H265/90000\r\na=rtcp-fb:98 nack\r\n"
+                        + "a=fmtp:98 level-id=93;profile-id=1;tier-flag=0;tx-mode=SRST\r\na=rtpmap:96 H264/90000");
     }
 
     /** POSTs an offer; on 201 remembers the answer, Location and ETag. */
@@ -347,6 +356,9 @@ final class WhepTestClient implements AutoCloseable {
                 return;
             }
             rtpPacketsReceived++;
+            if (rtpListener != null) {
+                rtpListener.accept(d, n);
+            }
             media.onRtp(d, n);
         } else if (kind == MediaPortDemultiplexer.RTCP) {
             int n = inbound.unprotectRtcp(d, 0, length);
