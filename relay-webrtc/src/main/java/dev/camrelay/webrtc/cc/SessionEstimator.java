@@ -17,10 +17,10 @@ import java.util.concurrent.TimeUnit;
  *       (windows of at least {@link #RATE_WINDOW_MICROS}); <b>queuing delay</b>: one-way delay (arrival minus send
  *       time, arbitrary offset) above its minimum;</li>
  *   <li><b>bandwidth</b>: starting at the first receive rate, a loss-based controller after GCC
- *       (draft-ietf-rmcat-gcc-02 §6; the rules protocols.md 8.3 takes from JVB): below 2 % loss +8 %/s, capped
- *       at 1.5x the receive rate; 2-10 % hold; above 10 % times (1 - loss/2), at most once per 300 ms + RTT;
- *       queuing delay above {@link #OVERUSE_DELAY_MICROS} and growing
- *       (delay-based overuse) caps it at 0.85x the receive rate; REMB (draft-alvestrand-rmcat-remb-03) is an upper
+ *       (draft-ietf-rmcat-gcc-02 §6; the rules protocols.md 8.3 takes from JVB): below 2 % loss +8 %/s; 2-10 %
+ *       hold; above 10 % times (1 - loss/2), at most once per 300 ms + RTT; always at most 1.5x the receive rate
+ *       (§5.5); queuing delay above {@link #OVERUSE_DELAY_MICROS} and growing (delay-based overuse) caps it at
+ *       0.85x the receive rate; REMB (draft-alvestrand-rmcat-remb-03) is an upper
  *       bound. 0 means unknown: no transport-wide feedback and no REMB yet.</li>
  * </ul>
  * Nothing here allocates.
@@ -188,16 +188,18 @@ public final class SessionEstimator implements TransportCcFeedback.PacketHandler
         long next = current;
         if (loss < LOW_LOSS) {
             next = Math.round(current * (1 + GROWTH_PER_SECOND * seconds));
-            long rate = receiveRate;
-            if (rate > 0) {
-                next = Math.min(next, Math.max(current, Math.round(rate * RECEIVE_RATE_HEADROOM)));
-            }
         } else if (loss > HIGH_LOSS) {
             long interval = DECREASE_INTERVAL_NANOS + rttMicros * 1000;
             if (nowNanos - lastDecreaseNanos >= interval) {
                 next = Math.round(current * (1 - 0.5 * loss));
                 lastDecreaseNanos = nowNanos;
             }
+        }
+        long rate = receiveRate;
+        if (rate > 0) {
+            // Never more than 1.5x what the viewer is shown to receive (draft-ietf-rmcat-gcc-02 §5.5): a start-up
+            // burst or an idle sender proves nothing beyond that.
+            next = Math.min(next, Math.round(rate * RECEIVE_RATE_HEADROOM));
         }
         bandwidth = capped(next);
     }
