@@ -164,8 +164,10 @@ public final class Relay implements AutoCloseable {
             }
         });
         cameraApi.register(router, admin);
-        new SessionApi(cameras, sessions, tokens, revocations, json, links, clock, config.sessionTtlSeconds(),
-                config.maxSessionTtlSeconds()).register(router, admin);
+        SessionApi sessionApi = new SessionApi(cameras, sessions, tokens, revocations, json, links, clock,
+                config.sessionTtlSeconds(), config.maxSessionTtlSeconds());
+        sessionApi.webrtcDetails(webrtc::details);
+        sessionApi.register(router, admin);
         hlsStreams = new HlsStreams(cameras, sessions, SegmenterConfig.defaults(), clock);
         toClose.add(hlsStreams);
         hls = new HlsApi(cameras, sessions, hlsStreams, hlsRefusals, new ViewerAuth(tokens, tokenRejections),

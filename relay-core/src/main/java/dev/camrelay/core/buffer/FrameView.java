@@ -6,6 +6,7 @@ import static dev.camrelay.core.buffer.StreamBufferDescriptor.FLAG_KEYFRAME;
 import static dev.camrelay.core.buffer.StreamBufferDescriptor.HEADER_LENGTH;
 import static dev.camrelay.core.buffer.StreamBufferDescriptor.PAYLOAD_LENGTH_OFFSET;
 import static dev.camrelay.core.buffer.StreamBufferDescriptor.PTS_OFFSET;
+import static dev.camrelay.core.buffer.StreamBufferDescriptor.PUBLISHED_MICROS_OFFSET;
 import static dev.camrelay.core.buffer.StreamBufferDescriptor.SEQUENCE_OFFSET;
 import static dev.camrelay.core.buffer.StreamBufferDescriptor.TRACK_OFFSET;
 
@@ -43,6 +44,14 @@ public final class FrameView {
 
     public long dts() {
         return record.getLong(DTS_OFFSET);
+    }
+
+    /**
+     * When the frame was published: the writer's {@code System.nanoTime() / 1000}, low 32 bits; subtract another such
+     * value as an {@code int} for an elapsed time.
+     */
+    public int publishedMicros() {
+        return record.getInt(PUBLISHED_MICROS_OFFSET);
     }
 
     /** The buffer holding the payload at {@link #payloadOffset()}; the reader's own memory, never the ring. */

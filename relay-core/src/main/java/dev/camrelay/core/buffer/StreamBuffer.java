@@ -12,6 +12,7 @@ import static dev.camrelay.core.buffer.StreamBufferDescriptor.LATEST_KEYFRAME_OF
 import static dev.camrelay.core.buffer.StreamBufferDescriptor.LENGTH_OFFSET;
 import static dev.camrelay.core.buffer.StreamBufferDescriptor.PAYLOAD_LENGTH_OFFSET;
 import static dev.camrelay.core.buffer.StreamBufferDescriptor.PTS_OFFSET;
+import static dev.camrelay.core.buffer.StreamBufferDescriptor.PUBLISHED_MICROS_OFFSET;
 import static dev.camrelay.core.buffer.StreamBufferDescriptor.REJECTED_OFFSET;
 import static dev.camrelay.core.buffer.StreamBufferDescriptor.RENDITION_OFFSET;
 import static dev.camrelay.core.buffer.StreamBufferDescriptor.SEALED_OFFSET;
@@ -172,6 +173,7 @@ public final class StreamBuffer {
         buffer.putLong(index + PTS_OFFSET, pts);
         buffer.putLong(index + DTS_OFFSET, dts);
         buffer.putInt(index + PAYLOAD_LENGTH_OFFSET, length);
+        buffer.putInt(index + PUBLISHED_MICROS_OFFSET, (int) (System.nanoTime() / 1000));
         buffer.putBytes(index + HEADER_LENGTH, src, offset, length);
 
         if (keyframe) {

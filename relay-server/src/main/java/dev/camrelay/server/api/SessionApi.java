@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Viewer sessions (contract.md, Viewer sessions): a home cloud asks for a stream of one camera and gets a session,
@@ -49,6 +50,7 @@ public final class SessionApi {
     private final Clock clock;
     private final int defaultTtlSeconds;
     private final int maxTtlSeconds;
+    private volatile Function<ViewerSession, Object> webrtcDetails = s -> null;
 
     public SessionApi(CameraRegistry cameras, SessionRegistry sessions, TokenService tokens,
                       RevocationList revocations, JsonCodec json, RelayLinks links, Clock clock,
@@ -62,6 +64,11 @@ public final class SessionApi {
         this.clock = clock;
         this.defaultTtlSeconds = defaultTtlSeconds;
         this.maxTtlSeconds = maxTtlSeconds;
+    }
+
+    /** What the WebRTC egress adds to a session's entry (null for none); set once at start. */
+    public void webrtcDetails(Function<ViewerSession, Object> details) {
+        this.webrtcDetails = details;
     }
 
     public void register(Router router, AdminAuth admin) {
@@ -109,7 +116,9 @@ public final class SessionApi {
         String camera = request.queryParam("camera");
         List<ViewerSession> all = camera == null ? sessions.list() : sessions.listForCamera(camera);
         Instant now = clock.instant();
-        return json.response(200, Map.of("sessions", all.stream().map(s -> SessionView.of(s, now)).toList()));
+        Function<ViewerSession, Object> details = webrtcDetails;
+        return json.response(200, Map.of("sessions", all.stream()
+                .map(s -> SessionView.of(s, now, details.apply(s))).toList()));
     }
 
     private Response revoke(Request request) {

@@ -17,7 +17,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
 
@@ -116,6 +118,24 @@ public final class RelayMetrics {
     public void counter(String name, String help, LongSupplier value) {
         CounterWithCallback.builder().name(name).help(help).callback(cb -> cb.call(value.getAsLong()))
                 .register(registry);
+    }
+
+    /** Samples of a labelled metric, produced at scrape time. */
+    @FunctionalInterface
+    public interface Samples {
+        void sample(double value, String... labels);
+    }
+
+    /** Adds a gauge with labels whose samples {@code samples} produces at each scrape. */
+    public void labelledGauge(String name, String help, List<String> labelNames, Consumer<Samples> samples) {
+        GaugeWithCallback.builder().name(name).help(help).labelNames(labelNames.toArray(String[]::new))
+                .callback(cb -> samples.accept(cb::call)).register(registry);
+    }
+
+    /** Adds a counter with labels whose samples {@code samples} produces at each scrape. */
+    public void labelledCounter(String name, String help, List<String> labelNames, Consumer<Samples> samples) {
+        CounterWithCallback.builder().name(name).help(help).labelNames(labelNames.toArray(String[]::new))
+                .callback(cb -> samples.accept(cb::call)).register(registry);
     }
 
     /** Adds a gauge read at scrape time. */

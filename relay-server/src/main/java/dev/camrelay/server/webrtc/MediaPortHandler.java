@@ -3,7 +3,6 @@ package dev.camrelay.server.webrtc;
 import dev.camrelay.webrtc.ice.IceLiteAgent;
 import dev.camrelay.webrtc.ice.IceLiteSession;
 import dev.camrelay.webrtc.ice.MediaPortDemultiplexer;
-import dev.camrelay.webrtc.rtp.RtcpFeedbackParser;
 import dev.camrelay.webrtc.srtp.SrtpTransform;
 import dev.camrelay.webrtc.stun.StunMessageEncoder;
 import io.netty.buffer.ByteBuf;
@@ -20,9 +19,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * and the session-by-ICE map ({@link #attach} and {@link #detach} are submitted to that loop).
  *
  * <p>Demultiplexes every datagram by its first byte (RFC 7983 §7): STUN to the ICE-lite agent (routed by the ufrag in
- * USERNAME), DTLS and SRTCP to the session whose valid ICE check came from the sender's address, anything else
- * dropped and counted. Datagrams are copied into one reused array before parsing; a datagram longer than
- * {@link #MAX_DATAGRAM} is dropped.
+ * USERNAME), DTLS and SRTCP to the session whose valid ICE check came from the sender's address (after an ICE
+ * restart both its ICE sessions route to it until the old one is gone), anything else dropped and counted. SRTCP is
+ * unprotected here and queued, decrypted, for the sender thread. Datagrams are copied into one reused array before
+ * parsing; a datagram longer than {@link #MAX_DATAGRAM} is dropped.
  */
 final class MediaPortHandler extends SimpleChannelInboundHandler<DatagramPacket> {
 
@@ -40,19 +40,29 @@ final class MediaPortHandler extends SimpleChannelInboundHandler<DatagramPacket>
         this.counters = counters;
     }
 
-    /** Event loop: starts answering the session's checks; false on a ufrag collision. */
-    boolean attach(WhepSession session) {
-        if (!agent.register(session.ice)) {
+    /** Event loop: starts answering checks for one of the session's ICE sessions; false on a ufrag collision. */
+    boolean attach(WhepSession session, IceLiteSession ice) {
+        if (!agent.register(ice)) {
             return false;
         }
-        sessions.put(session.ice, session);
+        sessions.put(ice, session);
         return true;
     }
 
-    /** Event loop: stops answering, revokes consent. */
+    /** Event loop: stops answering the session's checks, all its ICE sessions, and revokes consent. */
     void detach(WhepSession session) {
-        agent.unregister(session.ice);
-        sessions.remove(session.ice);
+        detach(session, session.ice());
+        IceLiteSession previous = session.previousIce();
+        if (previous != null) {
+            detach(session, previous);
+        }
+    }
+
+    /** Event loop: one ICE session of a WHEP session is over (replaced by a restart, or its consent expired). */
+    void detach(WhepSession session, IceLiteSession ice) {
+        agent.unregister(ice);
+        sessions.remove(ice);
+        session.forgetPrevious(ice);
     }
 
     IceLiteAgent agent() {
@@ -113,7 +123,10 @@ final class MediaPortHandler extends SimpleChannelInboundHandler<DatagramPacket>
             WebRtcCounters.add(counters.rtpDropped, 1);
             return;
         }
-        RtcpFeedbackParser.parse(inView, 0, n, session.feedbackHandler);
+        // Parsed on the sender thread, which owns everything the feedback acts on.
+        if (!session.rtcp.offer(inView, 0, n)) {
+            WebRtcCounters.add(counters.rtcpDropped, 1);
+        }
     }
 
     private WhepSession route(InetSocketAddress sender) {

@@ -25,16 +25,21 @@ final class SenderReport {
     private SenderReport() {
     }
 
-    static int write(byte[] out, int ssrc, long unixMillis, int rtpTimestamp, long packets, long octets) {
+    /** The 64-bit NTP timestamp (RFC 5905 §6: seconds since 1900, 32-bit fraction) of a Unix time in microseconds. */
+    static long ntp(long unixMicros) {
+        long seconds = unixMicros / 1_000_000 + NTP_UNIX_OFFSET_SECONDS;
+        long fraction = ((unixMicros % 1_000_000) << 32) / 1_000_000;
+        return (seconds << 32) | fraction;
+    }
+
+    static int write(byte[] out, int ssrc, long ntpTimestamp, int rtpTimestamp, long packets, long octets) {
         out[0] = (byte) 0x80;
         out[1] = (byte) PT_SR;
         out[2] = 0;
         out[3] = (byte) (LENGTH / 4 - 1);
         putInt(out, 4, ssrc);
-        long seconds = unixMillis / 1000 + NTP_UNIX_OFFSET_SECONDS;
-        long fraction = ((unixMillis % 1000) << 32) / 1000;
-        putInt(out, 8, (int) seconds);
-        putInt(out, 12, (int) fraction);
+        putInt(out, 8, (int) (ntpTimestamp >>> 32));
+        putInt(out, 12, (int) ntpTimestamp);
         putInt(out, 16, rtpTimestamp);
         putInt(out, 20, (int) packets);
         putInt(out, 24, (int) octets);

@@ -20,6 +20,10 @@ public final class WebRtcCounters {
     final AtomicLong rtpDropped = new AtomicLong();
     final AtomicLong unknownDropped = new AtomicLong();
     final AtomicLong sendDropped = new AtomicLong();
+    final AtomicLong rtcpDropped = new AtomicLong();
+    final AtomicLong rtcpMalformed = new AtomicLong();
+    final AtomicLong audioFramesSent = new AtomicLong();
+    final AtomicLong iceRestarts = new AtomicLong();
     final AtomicLong sessionsCreated = new AtomicLong();
     final AtomicLong sessionsClosed = new AtomicLong();
 
@@ -75,6 +79,25 @@ public final class WebRtcCounters {
     /** Datagrams the sender could not hand to the UDP event loop (its ring was full). */
     public long sendDropped() {
         return sendDropped.get();
+    }
+
+    /** Decrypted RTCP packets the sender's inbox had no room for (a viewer flooding its own session). */
+    public long rtcpDropped() {
+        return rtcpDropped.get();
+    }
+
+    /** Decrypted RTCP packets (or their transport-wide feedback) that did not parse. */
+    public long rtcpMalformed() {
+        return rtcpMalformed.get();
+    }
+
+    public long audioFramesSent() {
+        return audioFramesSent.get();
+    }
+
+    /** ICE restarts done through PATCH (RFC 9725 §4.3.2). */
+    public long iceRestarts() {
+        return iceRestarts.get();
     }
 
     public long sessionsCreated() {

@@ -13,6 +13,7 @@ import dev.camrelay.server.http.Request;
 import dev.camrelay.server.http.Response;
 import dev.camrelay.server.http.Router;
 import dev.camrelay.server.http.ViewerAuth;
+import dev.camrelay.webrtc.ice.IceCredentials;
 import dev.camrelay.webrtc.sdp.SdpOfferParser;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.nio.charset.StandardCharsets;
@@ -81,7 +82,7 @@ public final class WhepApi {
         }
         WhepSession s = opened.session();
         return new Response(201, SDP, s.answer.sdp().getBytes(StandardCharsets.UTF_8),
-                Map.of("Location", SESSIONS_PATH + s.id, "ETag", s.etag));
+                Map.of("Location", SESSIONS_PATH + s.id, "ETag", s.etag()));
     }
 
     /** The viewer session the token was issued with; one of our own for an external issuer's token. */
@@ -120,32 +121,52 @@ public final class WhepApi {
         return new Response(200, null, new byte[0], Map.of());
     }
 
-    private Response patch(Request request) {
+    /**
+     * Trickle candidates (204) and ICE restarts (RFC 9725 §4.3): a fragment with a new ice-ufrag and ice-pwd restarts
+     * ICE and must carry {@code If-Match} with the session's ETag or {@code *} (428 without, 412 for another tag);
+     * the 200 answer is the relay's new fragment with a new ETag. A fragment with neither candidates nor a restart
+     * is 422.
+     */
+    private Response patch(Request request) throws Exception {
         WhepSession s = authorizedSession(request);
         requireContentType(request, TRICKLE);
         String ifMatch = request.header(HttpHeaderNames.IF_MATCH);
-        if (ifMatch != null && !ifMatch.equals("*") && !ifMatch.equals(s.etag)) {
+        String etag = s.etag();
+        if (ifMatch != null && !ifMatch.equals("*") && !ifMatch.equals(etag)) {
             throw new HttpError(412, "etag_mismatch", "If-Match " + ifMatch + " does not match the session's ETag "
-                    + s.etag);
+                    + etag);
         }
         String fragment = new String(request.body(), StandardCharsets.UTF_8);
         String ufrag = null;
+        String pwd = null;
         boolean candidates = false;
         for (String line : fragment.split("\r?\n")) {
             if (line.startsWith("a=ice-ufrag:")) {
                 ufrag = line.substring("a=ice-ufrag:".length()).strip();
+            } else if (line.startsWith("a=ice-pwd:")) {
+                pwd = line.substring("a=ice-pwd:".length()).strip();
             } else if (line.startsWith("a=candidate:") || line.startsWith("a=end-of-candidates")) {
                 candidates = true;
             }
         }
-        if (ufrag != null && !ufrag.equals(s.ice.remoteUfrag())) {
+        if (ufrag != null && !ufrag.equals(s.ice().remoteUfrag())) {
             // A new ufrag is an ICE restart (RFC 9725 §4.3.2), which must name the ETag it restarts.
             if (ifMatch == null) {
                 throw new HttpError(428, "if_match_required", "an ICE restart needs If-Match with the session's "
-                        + "ETag");
+                        + "ETag or *");
             }
-            throw new HttpError(422, "ice_restart_unsupported", "this relay does not restart ICE within a session; "
-                    + "DELETE it and POST a new offer");
+            if (!IceCredentials.isIceChars(ufrag, 4, 256) || pwd == null || !IceCredentials.isIceChars(pwd, 22, 256)) {
+                throw HttpError.badRequest("bad_sdpfrag", "an ICE restart needs a valid a=ice-ufrag and a=ice-pwd "
+                        + "(RFC 8839 §5.4)");
+            }
+            String answer;
+            try {
+                answer = egress.restartIce(s, ufrag);
+            } catch (IllegalStateException e) {
+                throw new HttpError(422, "ice_restart_failed", "the ICE restart did not take: " + e.getMessage()
+                        + "; the old ICE session goes on");
+            }
+            return new Response(200, TRICKLE, answer.getBytes(StandardCharsets.UTF_8), Map.of("ETag", s.etag()));
         }
         if (!candidates) {
             throw new HttpError(422, "bad_sdpfrag", "the fragment carries no a=candidate or a=end-of-candidates");

@@ -2,87 +2,167 @@ package dev.camrelay.server.webrtc;
 
 import dev.camrelay.core.buffer.StreamReader;
 import dev.camrelay.core.session.ViewerSession;
+import dev.camrelay.webrtc.cc.SessionEstimator;
+import dev.camrelay.webrtc.cc.TransportSequenceHistory;
 import dev.camrelay.webrtc.dtls.DtlsPacketTransport;
 import dev.camrelay.webrtc.ice.IceLiteSession;
-import dev.camrelay.webrtc.rtp.H264Packetizer;
-import dev.camrelay.webrtc.rtp.RtcpFeedbackHandler;
+import dev.camrelay.webrtc.rtp.AudioPacketizer;
+import dev.camrelay.webrtc.rtp.VideoPacketizer;
 import dev.camrelay.webrtc.rtp.RtpSendHistory;
 import dev.camrelay.webrtc.sdp.WhepAnswer;
 import dev.camrelay.webrtc.srtp.SrtpTransform;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Identity and control fields are final or volatile and safe from any thread; the DTLS thread publishes the SRTP
- * transforms once ({@link #keysReady}); the inbound transform and {@link #feedbackHandler} are used only by the UDP
- * I/O thread; the packetizer, send history, reader and report state only by the sender thread; {@link #close} may
- * be called from any thread and is idempotent.
+ * Identity and negotiated fields are final and safe from any thread; the ICE state and ETag are volatile (an
+ * ICE restart swaps them on the UDP event loop, restarts serialized by {@link #restartLock}); the DTLS thread
+ * publishes the SRTP transforms once ({@link #keysReady}); the inbound transform and the {@link #rtcp} inbox's
+ * producer side are used only by the UDP I/O thread; packetizers, histories, the estimator's writes, the reader and
+ * report state only by the sender thread; {@link #markClosed} may be called from any thread and is idempotent.
  *
  * <p>One WHEP resource (RFC 9725 §4.2): the viewer session it plays for, its ICE-lite state, its DTLS transport, and
- * the RTP state of its one video SSRC.
+ * the RTP state of its SSRCs: video, its RTX stream when negotiated (RFC 4588), audio when the camera has Opus or
+ * G.711 and the viewer offered it.
  */
 final class WhepSession {
 
     final String id;
-    final String etag;
+    /** A short hash of the id for logs and metric labels: the id itself is a capability (RelayMetrics). */
+    final String label;
     final ViewerSession viewer;
-    final IceLiteSession ice;
     final DtlsPacketTransport dtls;
     final WhepAnswer answer;
     final int videoSsrc;
     final int videoTrack;
-    final FeedbackQueue feedback = new FeedbackQueue();
-    final RtcpFeedbackHandler feedbackHandler;
+    /** RTX SSRC and payload type (RFC 4588), or 0 and -1 when not negotiated. */
+    final int rtxSsrc;
+    final int rtxPayloadType;
+    final int audioSsrc;
+    /** The camera's audio track sent, or -1. */
+    final int audioTrack;
+    /** transport-cc header extension id, 0 when not negotiated. */
+    final int transportCcId;
+    final RtcpInbox rtcp = new RtcpInbox();
+    final Object restartLock = new Object();
 
     // Sender thread only.
-    final H264Packetizer packetizer;
+    final VideoPacketizer packetizer;
+    final AudioPacketizer audio;
     final RtpSendHistory history = new RtpSendHistory();
+    final TransportSequenceHistory transport;
+    final SessionEstimator estimator;
+    final MediaStats videoStats = new MediaStats();
+    final MediaStats audioStats = new MediaStats();
     StreamReader reader;
+    /** The reader has caught up with the camera since it was opened (no start-up backlog left). */
+    boolean live;
+    int rtxSequence;
+    int pendingPictureLoss;
     long nextReaderAttemptNanos;
     long nextReportNanos;
     long lastPictureLossAnswerNanos = Long.MIN_VALUE / 2;
-    long packetsSent;
-    long octetsSent;
-    int lastRtpTimestamp;
-    long lastRtpTimestampNanos;
+    long firstPacketNanos;
 
+    private volatile IceLiteSession ice;
+    /** The ICE session before the latest restart, kept until the new one is nominated (RFC 9725 §4.3.2). */
+    private volatile IceLiteSession previousIce;
+    private volatile String etag;
     private volatile SrtpTransform outbound;
     private volatile SrtpTransform inbound;
     private final AtomicReference<String> closeReason = new AtomicReference<>();
 
+    /** Per SSRC, what its sender report counts (RFC 3550 §6.4.1) and the RTP time of the latest packet. */
+    static final class MediaStats {
+        long packets;
+        long octets;
+        int lastRtpTimestamp;
+        long lastRtpTimestampNanos;
+    }
+
     WhepSession(String id, ViewerSession viewer, IceLiteSession ice, DtlsPacketTransport dtls, WhepAnswer answer,
-                int videoSsrc, int videoTrack, H264Packetizer packetizer, WebRtcCounters counters) {
+                int videoSsrc, int videoTrack, VideoPacketizer packetizer, int rtxSsrc, int audioSsrc, int audioTrack,
+                AudioPacketizer audio, int transportSequenceStart) {
         this.id = id;
-        this.etag = "\"" + ice.localCredentials().ufrag() + "\"";
+        this.label = label(id);
         this.viewer = viewer;
         this.ice = ice;
+        this.etag = etagOf(ice);
         this.dtls = dtls;
         this.answer = answer;
         this.videoSsrc = videoSsrc;
         this.videoTrack = videoTrack;
         this.packetizer = packetizer;
-        this.feedbackHandler = new RtcpFeedbackHandler() {
-            @Override
-            public void onNack(int mediaSsrc, int sequence) {
-                if (mediaSsrc == videoSsrc) {
-                    WebRtcCounters.add(counters.nacksReceived, 1);
-                    feedback.offerNack(sequence);
-                }
-            }
+        this.rtxPayloadType = answer.rtxPayloadType();
+        this.rtxSsrc = rtxPayloadType >= 0 ? rtxSsrc : 0;
+        this.audio = audio;
+        this.audioSsrc = audioSsrc;
+        this.audioTrack = audio == null ? -1 : audioTrack;
+        this.transportCcId = answer.transportCcExtensionId();
+        this.transport = transportCcId > 0 ? new TransportSequenceHistory(transportSequenceStart) : null;
+        this.estimator = new SessionEstimator(audio == null ? new int[] {videoSsrc}
+                : new int[] {videoSsrc, audioSsrc}, 90_000, transport);
+    }
 
-            @Override
-            public void onPictureLoss(int mediaSsrc) {
-                if (mediaSsrc == videoSsrc) {
-                    feedback.pictureLoss();
-                }
-            }
+    private static String label(String id) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.US_ASCII));
+            return HexFormat.of().formatHex(hash, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
 
-            @Override
-            public void onFullIntraRequest(int mediaSsrc, int commandSequence) {
-                if (mediaSsrc == videoSsrc) {
-                    feedback.pictureLoss();
-                }
-            }
-        };
+    private static String etagOf(IceLiteSession ice) {
+        return "\"" + ice.localCredentials().ufrag() + "\"";
+    }
+
+    /** The current ICE session (the latest restart's). */
+    IceLiteSession ice() {
+        return ice;
+    }
+
+    IceLiteSession previousIce() {
+        return previousIce;
+    }
+
+    String etag() {
+        return etag;
+    }
+
+    /** Event loop, during a restart under {@link #restartLock}: the new credentials take over. */
+    void restarted(IceLiteSession next) {
+        previousIce = ice;
+        ice = next;
+        etag = etagOf(next);
+    }
+
+    /** Event loop: the restart's new ICE session expired unused while the old kept consent; the old takes over. */
+    void revertRestart(IceLiteSession old) {
+        ice = old;
+        previousIce = null;
+        etag = etagOf(old);
+    }
+
+    /** Event loop: the old ICE session is gone (the new one was nominated, or its consent expired). */
+    void forgetPrevious(IceLiteSession old) {
+        if (previousIce == old) {
+            previousIce = null;
+        }
+    }
+
+    /** Where media goes: the current ICE session's nominated address, else the one before a restart's. */
+    InetSocketAddress nominatedAddress() {
+        InetSocketAddress to = ice.nominatedAddress();
+        if (to != null) {
+            return to;
+        }
+        IceLiteSession before = previousIce;
+        return before == null ? null : before.nominatedAddress();
     }
 
     /** DTLS thread: the handshake finished; media may flow once ICE has nominated. */

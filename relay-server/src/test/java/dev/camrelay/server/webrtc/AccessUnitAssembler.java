@@ -21,6 +21,8 @@ final class AccessUnitAssembler {
 
     final Map<String, Integer> framesByTag = new TreeMap<>();
     int frames;
+    /** {@code System.nanoTime()} when the first whole access unit was assembled, 0 before. */
+    long firstFrameNanos;
     int untaggedFrames;
     int brokenFrames;
     int keyframes;
@@ -29,6 +31,15 @@ final class AccessUnitAssembler {
     /** Packets older than the newest seen: retransmissions (RFC 4585 NACK answers) or duplicates. */
     long latePackets;
     int lastSsrc;
+    /** The answer's RTX payload type (RFC 4588), or -1: such packets are retransmissions, not new media. */
+    int rtxPayloadType = -1;
+    /** The video payload type; packets of other types (audio) are counted, not assembled. */
+    int videoPayloadType = -1;
+    long rtxPackets;
+    long otherPackets;
+    /** Non-video packets (audio): payload type, sequence number, timestamp and payload length of the first 200. */
+    final List<int[]> otherPacketHeaders = new ArrayList<>();
+    final List<Integer> rtxOriginalSequences = new ArrayList<>();
 
     int lastSequence() {
         return lastSequence;
@@ -46,6 +57,22 @@ final class AccessUnitAssembler {
         int header = 12 + 4 * (p[0] & 0x0F);
         if ((p[0] & 0x10) != 0) {
             header += 4 + 4 * (((p[header + 2] & 0xFF) << 8) | (p[header + 3] & 0xFF));
+        }
+        int payloadType = p[1] & 0x7F;
+        if (payloadType == rtxPayloadType) {
+            rtxPackets++;
+            latePackets++;
+            rtxOriginalSequences.add(((p[header] & 0xFF) << 8) | (p[header + 1] & 0xFF));
+            return;
+        }
+        if (videoPayloadType >= 0 && payloadType != videoPayloadType) {
+            otherPackets++;
+            if (otherPacketHeaders.size() < 200) {
+                otherPacketHeaders.add(new int[] {payloadType, ((p[2] & 0xFF) << 8) | (p[3] & 0xFF),
+                    ((p[4] & 0xFF) << 24) | ((p[5] & 0xFF) << 16) | ((p[6] & 0xFF) << 8) | (p[7] & 0xFF),
+                    length - header, (p[1] & 0x80) != 0 ? 1 : 0});
+            }
+            return;
         }
         int sequence = ((p[2] & 0xFF) << 8) | (p[3] & 0xFF);
         long ts = ((p[4] & 0xFFL) << 24) | ((p[5] & 0xFF) << 16) | ((p[6] & 0xFF) << 8) | (p[7] & 0xFF);
@@ -129,7 +156,9 @@ final class AccessUnitAssembler {
         if (broken || fragment != null) {
             brokenFrames++;
         } else {
-            frames++;
+            if (frames++ == 0) {
+                firstFrameNanos = System.nanoTime();
+            }
             if (nals.stream().anyMatch(n -> (n[0] & 0x1F) == 5)) {
                 keyframes++;
             }

@@ -19,10 +19,13 @@ final class VethNamespace implements AutoCloseable {
     final String hostAddress;
     final String namespaceAddress;
     private final String hostLink;
+    private final String namespaceLink;
 
-    private VethNamespace(String name, String hostLink, String hostAddress, String namespaceAddress) {
+    private VethNamespace(String name, String hostLink, String namespaceLink, String hostAddress,
+                          String namespaceAddress) {
         this.name = name;
         this.hostLink = hostLink;
+        this.namespaceLink = namespaceLink;
         this.hostAddress = hostAddress;
         this.namespaceAddress = namespaceAddress;
     }
@@ -33,7 +36,7 @@ final class VethNamespace implements AutoCloseable {
         String name = "camrelay-" + id + "-" + n;
         String host = "crv" + id + "h";
         String peer = "crv" + id + "n";
-        VethNamespace ns = new VethNamespace(name, host, "10.99." + n + ".1", "10.99." + n + ".2");
+        VethNamespace ns = new VethNamespace(name, host, peer, "10.99." + n + ".1", "10.99." + n + ".2");
         try {
             run("ip", "netns", "add", name);
             run("ip", "link", "add", host, "type", "veth", "peer", "name", peer);
@@ -57,6 +60,26 @@ final class VethNamespace implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Drops {@code percent} % of the UDP datagrams from {@code sourcePort} arriving on the namespace's end of the pair,
+     * at random (test-rig.md "Poor networks": an nftables netdev table, ingress hook, in the receiving namespace;
+     * this kernel has no netem).
+     */
+    void dropIngressUdp(int sourcePort, int percent) throws IOException, InterruptedException {
+        String table = "camrelay_loss";
+        run("ip", "netns", "exec", name, "nft", "add", "table", "netdev", table);
+        run("ip", "netns", "exec", name, "nft", "add", "chain", "netdev", table, "ingress",
+                "{ type filter hook ingress device \"" + namespaceLink + "\" priority 0 ; policy accept ; }");
+        run("ip", "netns", "exec", name, "nft", "add", "rule", "netdev", table, "ingress", "udp", "sport",
+                Integer.toString(sourcePort), "numgen", "random", "mod", "100", "<", Integer.toString(percent),
+                "counter", "drop");
+    }
+
+    /** The nftables loss table's rules with their counters (what was dropped), for the test's log. */
+    String ingressLossCounters() throws IOException, InterruptedException {
+        return output("ip", "netns", "exec", name, "nft", "list", "table", "netdev", "camrelay_loss");
+    }
+
     @Override
     public void close() {
         quietly("ip", "netns", "del", name);
@@ -72,6 +95,10 @@ final class VethNamespace implements AutoCloseable {
     }
 
     private static void run(String... command) throws IOException, InterruptedException {
+        output(command);
+    }
+
+    private static String output(String... command) throws IOException, InterruptedException {
         List<String> line = new ArrayList<>(List.of("timeout", Integer.toString(COMMAND_TIMEOUT_SECONDS)));
         line.addAll(List.of(command));
         Process p = new ProcessBuilder(line).redirectErrorStream(true).start();
@@ -84,6 +111,7 @@ final class VethNamespace implements AutoCloseable {
                 throw new IllegalStateException(String.join(" ", command) + " failed (" + p.exitValue() + "): "
                         + output);
             }
+            return output;
         } finally {
             p.destroyForcibly();
         }

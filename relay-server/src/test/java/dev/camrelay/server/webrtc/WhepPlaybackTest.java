@@ -109,6 +109,14 @@ class WhepPlaybackTest {
         }
         assertThat(metric("relay_whep_packets_sent_total")).isPositive();
         assertThat(metric("relay_whep_frames_sent_total")).isPositive();
+        List<String> latency = metricText().lines().filter(l -> l.startsWith("relay_whep_frame_latency_seconds{"))
+                .toList();
+        System.out.println("frame latency: " + latency);
+        assertThat(latency).as("frame-in to last-packet-out p99 over the run: live frames only, so well under the "
+                + "1 s GOP burst a new viewer starts with").anySatisfy(l -> assertThat(l)
+                .contains("quantile=\"0.99\"", "window=\"total\"")
+                .satisfies(x -> assertThat(Double.parseDouble(x.substring(x.lastIndexOf(' ') + 1)))
+                        .isPositive().isLessThan(0.2)));
         assertThat(metric("relay_isolation_violations_total")).isZero();
     }
 
@@ -268,10 +276,14 @@ class WhepPlaybackTest {
             long plis = metric("relay_whep_plis_received_total");
             int keyframes = client.media.keyframes;
 
-            client.sendNack(client.media.lastSsrc, (client.media.lastSequence() - 5) & 0xFFFF);
+            int nacked = (client.media.lastSequence() - 5) & 0xFFFF;
+            client.sendNack(client.media.lastSsrc, nacked);
             client.sendPli(client.media.lastSsrc);
             client.receiveFor(Duration.ofMillis(2500));
 
+            assertThat(client.media.rtxPayloadType).as("RTX answered for the offer's rtx/90000").isEqualTo(97);
+            assertThat(client.media.rtxOriginalSequences).as("RTX packet with the OSN (RFC 4588 §4)")
+                    .containsExactly(nacked);
             assertThat(client.media.latePackets).as("retransmitted packet received").isGreaterThanOrEqualTo(1);
             assertThat(metric("relay_whep_nacks_received_total") - nacks).isEqualTo(1);
             assertThat(metric("relay_whep_retransmissions_total") - resent).isEqualTo(1);
@@ -389,6 +401,98 @@ class WhepPlaybackTest {
         }
     }
 
+    @Test
+    void withoutRtxInTheOfferANackIsResentOnTheVideoSsrcAsItWas() throws Exception {
+        JsonNode session = newSession("demo", "webrtc", 600);
+        try (WhepTestClient client = new WhepTestClient()) {
+            HttpResponse<String> r = client.post(base, "demo", session.path("token").asText(), "application/sdp",
+                    client.offer("recvonly", false));
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+            assertThat(client.answer).doesNotContain("rtx", "ssrc-group");
+            client.connect(SrtpProfile.AEAD_AES_128_GCM);
+            client.receiveFor(Duration.ofSeconds(1));
+            long late = client.media.latePackets;
+
+            client.sendNack(client.media.lastSsrc, (client.media.lastSequence() - 3) & 0xFFFF);
+            client.receiveFor(Duration.ofMillis(1000));
+
+            assertThat(client.media.rtxPackets).isZero();
+            assertThat(client.media.latePackets - late).as("the same packet again, on its own SSRC").isEqualTo(1);
+            assertThat(client.media.brokenFrames).isZero();
+        }
+    }
+
+    @Test
+    void iceRestartThroughPatchGivesNewCredentialsAndMediaFollowsTheNewPair() throws Exception {
+        JsonNode session = newSession("demo", "webrtc", 600);
+        String token = session.path("token").asText();
+        String sdpfrag = "application/trickle-ice-sdpfrag";
+        try (WhepTestClient client = new WhepTestClient()) {
+            assertThat(client.post(base, "demo", token).statusCode()).isEqualTo(201);
+            client.connect(SrtpProfile.AEAD_AES_128_GCM);
+            assertThat(client.receiveFor(Duration.ofMillis(500))).isPositive();
+            String oldEtag = client.etag;
+            long restarts = metric("relay_whep_ice_restarts_total");
+
+            String restart = "a=ice-ufrag:NewClient\r\na=ice-pwd:abcdefghijklmnopqrstuvwxyz012345\r\n";
+            assertThat(client.send(base, "PATCH", token, sdpfrag, "a=ice-ufrag:NewClient\r\n", "*").statusCode())
+                    .as("a restart without a password").isEqualTo(400);
+            HttpResponse<String> r = client.send(base, "PATCH", token, sdpfrag, restart, oldEtag);
+
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct)
+                    .startsWith(sdpfrag));
+            String newEtag = r.headers().firstValue("ETag").orElseThrow();
+            assertThat(newEtag).isNotEqualTo(oldEtag);
+            assertThat(r.body()).startsWith("a=ice-lite\r\n").contains("a=end-of-candidates",
+                    "127.0.0.1 " + relay.ports().webrtc().orElseThrow() + " typ host");
+            String ufrag = line(r.body(), "a=ice-ufrag:");
+            String pwd = line(r.body(), "a=ice-pwd:");
+            assertThat(client.answer).doesNotContain("a=ice-ufrag:" + ufrag);
+            assertThat(metric("relay_whep_ice_restarts_total") - restarts).isEqualTo(1);
+            assertThat(client.receiveFor(Duration.ofMillis(500))).as("media goes on before the new check")
+                    .isPositive();
+
+            client.recheck(ufrag, pwd, "NewClient");
+            int frames = client.media.frames;
+            client.receiveFor(Duration.ofSeconds(2));
+            assertThat(client.media.frames - frames).as("frames after the restart's check").isGreaterThan(30);
+            assertThat(client.media.brokenFrames).isZero();
+            assertThat(client.send(base, "PATCH", token, sdpfrag, restart.replace("NewClient", "Third"), oldEtag)
+                    .statusCode()).as("the old ETag is stale now").isEqualTo(412);
+            assertThat(client.send(base, "DELETE", token, null, null, null).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void receiverReportsGiveTheSessionAnRttInTheSessionsApiAndMetrics() throws Exception {
+        JsonNode session = newSession("demo", "webrtc", 600);
+        try (WhepTestClient client = new WhepTestClient()) {
+            assertThat(client.post(base, "demo", session.path("token").asText()).statusCode()).isEqualTo(201);
+            client.connect(SrtpProfile.AES128_CM_HMAC_SHA1_80);
+            client.receiveFor(Duration.ofMillis(1500));
+            assertThat(client.lastSrNanos).as("a sender report arrived").isPositive();
+            Thread.sleep(30); // the report is held 30 ms: DLSR says so and the RTT must not include it
+            client.sendReceiverReport(client.media.lastSsrc);
+            client.receiveFor(Duration.ofMillis(300));
+
+            JsonNode entry = null;
+            for (JsonNode s : JSON.readTree(admin("GET", "/api/v1/sessions", null).body()).path("sessions")) {
+                if (s.path("sessionId").asText().equals(session.path("sessionId").asText())) {
+                    entry = s;
+                }
+            }
+            assertThat(entry).isNotNull();
+            JsonNode estimate = entry.path("webrtc").path("estimate");
+            assertThat(entry.path("webrtc").path("rtx").asBoolean()).isTrue();
+            assertThat(estimate.path("reportBlocks").asLong()).isEqualTo(1);
+            assertThat(estimate.path("rttMillis").asDouble()).as("loopback RTT: %s", estimate)
+                    .isGreaterThan(0).isLessThan(25);
+            assertThat(metricText()).contains("relay_whep_session_rtt_seconds{camera=\"demo\",session=\""
+                    + entry.path("webrtc").path("whepSession").asText() + "\"}");
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static byte[] garbage(Random random, int first, int second, int length) {
@@ -421,9 +525,18 @@ class WhepPlaybackTest {
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static long metric(String name) throws Exception {
-        String text = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).timeout(Duration.ofSeconds(10))
+    private static String line(String text, String prefix) {
+        return text.lines().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow().substring(prefix.length())
+                .strip();
+    }
+
+    private static String metricText() throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).timeout(Duration.ofSeconds(10))
                 .build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static long metric(String name) throws Exception {
+        String text = metricText();
         return text.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
                 .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }

@@ -47,6 +47,7 @@ final class WhepTestClient implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(10);
     private static final int HANDSHAKE_TIMEOUT_MILLIS = 10_000;
+    private static final int RECEIVE_BUFFER_BYTES = 4 << 20;
 
     final AccessUnitAssembler media = new AccessUnitAssembler();
     final IceCredentials ice = IceCredentials.generate(RANDOM);
@@ -55,6 +56,9 @@ final class WhepTestClient implements AutoCloseable {
     long rtcpReceived;
     long srtpRejected;
     long rtpPacketsReceived;
+    /** Middle 32 bits of the latest sender report's NTP timestamp (RFC 3550 §6.4.1 LSR), and when it arrived. */
+    int lastSrNtpMiddle;
+    long lastSrNanos;
     String location;
     String etag;
     String answer;
@@ -63,16 +67,25 @@ final class WhepTestClient implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT).build();
     private final ArrayDeque<byte[]> early = new ArrayDeque<>();
     private final byte[] buffer = new byte[2048];
+    /** Sees every decrypted RTP packet (bytes, length) besides the H.264 assembler, e.g. an H.265 depacketizer. */
+    java.util.function.ObjIntConsumer<byte[]> rtpListener;
     private SrtpTransform inbound;
     private SrtpTransform outbound;
 
     WhepTestClient() throws IOException {
         socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        // A browser's socket buffer is large; the start-up burst from the latest keyframe must not overflow ours.
+        socket.setReceiveBufferSize(RECEIVE_BUFFER_BYTES);
     }
 
-    /** A Chrome-like recvonly offer with H.264 packetization-mode 1, rtcp-mux, NACK and PLI. */
+    /** A Chrome-like recvonly offer with H.264 packetization-mode 1, rtcp-mux, NACK, PLI and RTX. */
     String offer(String direction) {
-        return String.join("\r\n",
+        return offer(direction, true);
+    }
+
+    /** The same, with or without an RTX format (RFC 4588) for the H.264 one. */
+    String offer(String direction, boolean rtx) {
+        String sdp = String.join("\r\n",
                 "v=0",
                 "o=- 4611731400430051336 2 IN IP4 127.0.0.1",
                 "s=-",
@@ -98,6 +111,34 @@ final class WhepTestClient implements AutoCloseable {
                 "a=rtpmap:97 rtx/90000",
                 "a=fmtp:97 apt=96",
                 "");
+        return rtx ? sdp : sdp.replace("96 97\r\n", "96\r\n").replace("a=rtpmap:97 rtx/90000\r\na=fmtp:97 apt=96\r\n",
+                "");
+    }
+
+    /** The video offer plus a recvonly audio section offering Opus, PCMU and PCMA (mid 1, bundled). */
+    String offerWithAudio() {
+        return offer("recvonly").replace("a=group:BUNDLE 0", "a=group:BUNDLE 0 1") + String.join("\r\n",
+                "m=audio 9 UDP/TLS/RTP/SAVPF 111 0 8",
+                "c=IN IP4 0.0.0.0",
+                "a=ice-ufrag:" + ice.ufrag(),
+                "a=ice-pwd:" + ice.pwd(),
+                "a=fingerprint:" + certificate.fingerprint().toAttributeValue(),
+                "a=setup:actpass",
+                "a=mid:1",
+                "a=recvonly",
+                "a=rtcp-mux",
+                "a=rtpmap:111 opus/48000/2",
+                "a=fmtp:111 minptime=10;useinbandfec=1",
+                "a=rtpmap:0 PCMU/8000",
+                "a=rtpmap:8 PCMA/8000",
+                "");
+    }
+
+    /** The video offer with H265/90000 (payload type 98) before the H.264 one, as an H.265-capable browser's. */
+    String offerWithH265() {
+        return offer("recvonly").replace("m=video 9 UDP/TLS/RTP/SAVPF 96 97", "m=video 9 UDP/TLS/RTP/SAVPF 98 96 97")
+                .replace("a=rtpmap:96 H264/90000", "a=rtpmap:98 H265/90000\r\na=rtcp-fb:98 nack\r\n"
+                        + "a=fmtp:98 level-id=93;profile-id=1;tier-flag=0;tx-mode=SRST\r\na=rtpmap:96 H264/90000");
     }
 
     /** POSTs an offer; on 201 remembers the answer, Location and ETag. */
@@ -113,6 +154,10 @@ final class WhepTestClient implements AutoCloseable {
             answer = r.body();
             location = r.headers().firstValue("Location").orElse(null);
             etag = r.headers().firstValue("ETag").orElse(null);
+            Matcher rtx = Pattern.compile("a=rtpmap:(\\d+) rtx/90000").matcher(answer);
+            media.rtxPayloadType = rtx.find() ? Integer.parseInt(rtx.group(1)) : -1;
+            Matcher video = Pattern.compile("m=video \\d+ \\S+ (\\d+)").matcher(answer);
+            media.videoPayloadType = video.find() ? Integer.parseInt(video.group(1)) : -1;
         }
         return r;
     }
@@ -192,6 +237,59 @@ final class WhepTestClient implements AutoCloseable {
         p[at + 3] = (byte) v;
     }
 
+    /**
+     * Sends a receiver report (RFC 3550 §6.4.2) with one block about {@code mediaSsrc} carrying LSR and DLSR of the
+     * latest sender report, so the relay can compute the round trip.
+     */
+    void sendReceiverReport(int mediaSsrc) throws IOException {
+        byte[] p = new byte[32 + outbound.rtcpOverhead()];
+        p[0] = (byte) 0x81; // V=2, RC=1
+        p[1] = (byte) 201;  // RR
+        p[3] = 7;           // 8 words - 1
+        p[7] = 1;
+        putInt(p, 8, mediaSsrc);
+        putInt(p, 16, media.lastSequence());
+        putInt(p, 24, lastSrNtpMiddle);
+        putInt(p, 28, (int) ((System.nanoTime() - lastSrNanos) * 65536 / 1_000_000_000L));
+        int n = outbound.protectRtcp(p, 0, 32);
+        socket.send(new DatagramPacket(p, n));
+    }
+
+    /**
+     * After an ICE restart: checks with USE-CANDIDATE under the new credentials (our new ufrag {@code localUfrag}),
+     * while media keeps arriving (played, not lost), until one is answered with integrity or 3 s pass.
+     */
+    void recheck(String remoteUfrag, String remotePwd, String localUfrag) throws IOException {
+        byte[] request = bindingRequest(remoteUfrag + ":" + localUfrag, remotePwd);
+        socket.setSoTimeout(100);
+        long deadline = System.nanoTime() + 3_000_000_000L;
+        long nextSend = 0;
+        while (System.nanoTime() < deadline) {
+            if (System.nanoTime() >= nextSend) {
+                socket.send(new DatagramPacket(request, request.length));
+                nextSend = System.nanoTime() + 200_000_000L;
+            }
+            DatagramPacket reply = new DatagramPacket(buffer, buffer.length);
+            try {
+                socket.receive(reply);
+            } catch (SocketTimeoutException e) {
+                continue;
+            }
+            int first = buffer[0] & 0xFF;
+            if (first > 3) {
+                onDatagram(buffer, reply.getLength());
+                continue;
+            }
+            StunMessage response = new StunMessage();
+            if (response.wrap(new UnsafeBuffer(buffer), 0, reply.getLength()) == StunMessage.OK
+                    && response.messageType() == StunDescriptor.BINDING_SUCCESS_RESPONSE
+                    && response.verifyMessageIntegrity(StunIntegrity.newHmacSha1(remotePwd.getBytes(US_ASCII)))) {
+                return;
+            }
+        }
+        throw new AssertionError("no authenticated ICE binding success under the restarted credentials");
+    }
+
     private void checkIce(String remoteUfrag, String remotePwd) throws IOException {
         byte[] request = bindingRequest(remoteUfrag + ":" + ice.ufrag(), remotePwd);
         socket.setSoTimeout(1000);
@@ -258,12 +356,21 @@ final class WhepTestClient implements AutoCloseable {
                 return;
             }
             rtpPacketsReceived++;
+            if (rtpListener != null) {
+                rtpListener.accept(d, n);
+            }
             media.onRtp(d, n);
         } else if (kind == MediaPortDemultiplexer.RTCP) {
-            if (inbound.unprotectRtcp(d, 0, length) < 0) {
+            int n = inbound.unprotectRtcp(d, 0, length);
+            if (n < 0) {
                 srtpRejected++;
             } else {
                 rtcpReceived++;
+                if (n >= 28 && (d[1] & 0xFF) == 200) {
+                    lastSrNtpMiddle = ((d[10] & 0xFF) << 24) | ((d[11] & 0xFF) << 16) | ((d[12] & 0xFF) << 8)
+                            | (d[13] & 0xFF);
+                    lastSrNanos = System.nanoTime();
+                }
             }
         }
     }

@@ -44,18 +44,18 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>Use: {@link #beginAccessUnit} then {@link #nextPacket} until it returns {@link #DONE}. Packets are written into
  * the caller's buffer; nothing is allocated per packet or per access unit.
  */
-public final class H264Packetizer {
+public final class H264Packetizer implements VideoPacketizer {
 
     /** {@link #nextPacket}: the access unit is fully packetized. */
-    public static final int DONE = 0;
+    public static final int DONE = VideoPacketizer.DONE;
     /** {@link #beginAccessUnit}: ready, packets follow. */
-    public static final int READY = 1;
+    public static final int READY = VideoPacketizer.READY;
     /** {@link #beginAccessUnit}: skipped, a new epoch or a resync needs an IDR first. */
-    public static final int WAITING_FOR_KEYFRAME = -1;
+    public static final int WAITING_FOR_KEYFRAME = VideoPacketizer.WAITING_FOR_KEYFRAME;
     /** {@link #beginAccessUnit}: skipped, AVCC lengths do not add up or too many NALs. */
-    public static final int MALFORMED_ACCESS_UNIT = -2;
+    public static final int MALFORMED_ACCESS_UNIT = VideoPacketizer.MALFORMED_ACCESS_UNIT;
     /** {@link #beginAccessUnit}: skipped, an IDR but no SPS/PPS known yet. */
-    public static final int NO_PARAMETER_SETS = -3;
+    public static final int NO_PARAMETER_SETS = VideoPacketizer.NO_PARAMETER_SETS;
 
     public static final int MAX_NALS_PER_ACCESS_UNIT = 1024;
     public static final int MAX_PARAMETER_SET_LENGTH = 512;
@@ -127,6 +127,7 @@ public final class H264Packetizer {
     }
 
     /** Skip frames until the next IDR, e.g. after the reader lost frames. */
+    @Override
     public void requestKeyframe() {
         needKeyframe = true;
     }
@@ -141,6 +142,7 @@ public final class H264Packetizer {
      * @return {@link #READY} or a negative skip status
      * @throws IndexOutOfBoundsException if the range is not inside {@code buffer} (caller's bug)
      */
+    @Override
     public int beginAccessUnit(DirectBuffer buffer, int offset, int length, long pts, long epoch, long nowNanos) {
         buffer.boundsCheck(offset, length);
         nalOffset = -1;
@@ -233,6 +235,7 @@ public final class H264Packetizer {
      *
      * @return the packet length, or {@link #DONE}
      */
+    @Override
     public int nextPacket(MutableDirectBuffer out, int offset) {
         if (nalOffset < 0 && !advance()) {
             return DONE;
@@ -317,6 +320,7 @@ public final class H264Packetizer {
     }
 
     /** RTP timestamp of the current (or last) access unit. */
+    @Override
     public int timestamp() {
         return timestamp;
     }

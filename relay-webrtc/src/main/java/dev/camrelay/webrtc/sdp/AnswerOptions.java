@@ -17,10 +17,19 @@ import java.util.Objects;
  * @param cname         RTCP CNAME (RFC 7022)
  * @param streamId      msid stream id (RFC 8830)
  * @param sessionId     o= line session id
+ * @param rtxSsrc       SSRC of the video's RTX stream (RFC 4588 §8.1), used when the offer has RTX
  */
 public record AnswerOptions(IceCredentials ice, SdpFingerprint fingerprint, List<InetAddress> hostAddresses,
                             int udpPort, long videoSsrc, long audioSsrc, String cname, String streamId,
-                            long sessionId) {
+                            long sessionId, long rtxSsrc) {
+
+    /** Without an RTX SSRC of its own: {@code videoSsrc + 1}. */
+    public AnswerOptions(IceCredentials ice, SdpFingerprint fingerprint, List<InetAddress> hostAddresses,
+                         int udpPort, long videoSsrc, long audioSsrc, String cname, String streamId,
+                         long sessionId) {
+        this(ice, fingerprint, hostAddresses, udpPort, videoSsrc, audioSsrc, cname, streamId, sessionId,
+                (videoSsrc + 1) & 0xFFFF_FFFFL);
+    }
 
     public AnswerOptions {
         Objects.requireNonNull(ice, "ice");

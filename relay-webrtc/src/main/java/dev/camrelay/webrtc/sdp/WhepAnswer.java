@@ -15,7 +15,12 @@ import dev.camrelay.core.media.Codec;
  * @param pli                     PLI negotiated (RFC 4585 §6.3.1)
  * @param fir                     FIR negotiated (RFC 5104 §4.3.1)
  * @param transportCcExtensionId  header extension id of transport-wide sequence numbers, 0 when not negotiated
+ * @param rtxPayloadType          the RTX payload type (RFC 4588) for the video one, or -1 when not negotiated
+ * @param remb                    goog-remb negotiated (draft-alvestrand-rmcat-remb-03)
+ * @param audioTransportCc        the audio section negotiated the same transport-cc extension id as the video one
+ * @param videoCodec              codec of the video sent (H.264, or H.265 when the offer has it)
  */
 public record WhepAnswer(String sdp, String videoMid, int videoPayloadType, String audioMid, int audioPayloadType,
-                         Codec audioCodec, boolean nack, boolean pli, boolean fir, int transportCcExtensionId) {
+                         Codec audioCodec, boolean nack, boolean pli, boolean fir, int transportCcExtensionId,
+                         int rtxPayloadType, boolean remb, boolean audioTransportCc, Codec videoCodec) {
 }

@@ -29,7 +29,61 @@ class RtcpFeedbackAndHistoryTest {
         public void onFullIntraRequest(int mediaSsrc, int commandSequence) {
             events.add("fir " + Integer.toHexString(mediaSsrc) + " " + commandSequence);
         }
+
+        @Override
+        public void onReportBlock(int sourceSsrc, int fractionLost, int cumulativeLost, int highestSequence,
+                                  int jitter, int lastSr, int delaySinceLastSr) {
+            events.add("rb " + Integer.toHexString(sourceSsrc) + " " + fractionLost + " " + cumulativeLost + " "
+                    + highestSequence + " " + jitter + " " + Integer.toHexString(lastSr) + " "
+                    + Integer.toHexString(delaySinceLastSr));
+        }
+
+        @Override
+        public void onRemb(long bitsPerSecond, int firstSsrc) {
+            events.add("remb " + bitsPerSecond + " " + Integer.toHexString(firstSsrc));
+        }
+
+        @Override
+        public void onTransportFeedback(org.agrona.DirectBuffer buffer, int fci, int fciLength) {
+            events.add("twcc base " + (buffer.getShort(fci, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF) + " fci "
+                    + fciLength);
+        }
     };
+
+    @Test
+    void receiverAndSenderReportBlocksRembAndTransportFeedbackAreReported() {
+        ByteBuffer b = ByteBuffer.allocate(256);
+        // RR with two report blocks (RFC 3550 §6.4.2): fraction 25/256, cumulative lost -3 (24-bit signed).
+        b.put((byte) 0x82).put((byte) 201).putShort((short) 13).putInt(0x99);
+        b.putInt(MEDIA_SSRC).putInt((25 << 24) | 0xFFFFFD).putInt(70_000).putInt(450).putInt(0x12345678)
+                .putInt(0x00018000);
+        b.putInt(0x0E0E0E0E).putInt(0).putInt(1).putInt(2).putInt(0).putInt(0);
+        // SR with one report block after its 20 bytes of sender info (RFC 3550 §6.4.1).
+        b.put((byte) 0x81).put((byte) 200).putShort((short) 12).putInt(0x99).put(new byte[20]);
+        b.putInt(MEDIA_SSRC).putInt(0).putInt(5).putInt(6).putInt(7).putInt(8);
+        // REMB, draft-alvestrand-rmcat-remb-03 §2.2: 1 SSRC, exponent 2, mantissa 250000 = 1 Mbit/s.
+        b.put((byte) 0x8F).put((byte) 206).putShort((short) 5).putInt(0x99).putInt(0)
+                .putInt(0x52454D42).putInt((1 << 24) | (2 << 18) | 250_000).putInt(MEDIA_SSRC);
+        // Transport-wide feedback (RTPFB FMT 15): FCI of 12 bytes handed over as it is.
+        b.put((byte) 0x8F).put((byte) 205).putShort((short) 5).putInt(0x99).putInt(MEDIA_SSRC)
+                .putShort((short) 321).putShort((short) 1).putInt(0).putShort((short) 0x2001).put((byte) 4)
+                .put((byte) 0);
+        // An RR claiming 3 blocks but holding 1: only the one that is there.
+        b.put((byte) 0x83).put((byte) 201).putShort((short) 7).putInt(0x99)
+                .putInt(MEDIA_SSRC).putInt(0).putInt(9).putInt(0).putInt(0).putInt(0);
+        int length = b.position();
+
+        int items = RtcpFeedbackParser.parse(new UnsafeBuffer(b.array()), 0, length, recorder);
+
+        assertThat(events).containsExactly(
+                "rb a0b0c0d 25 -3 70000 450 12345678 18000",
+                "rb e0e0e0e 0 0 1 2 0 0",
+                "rb a0b0c0d 0 0 5 6 7 8",
+                "remb 1000000 a0b0c0d",
+                "twcc base 321 fci 12",
+                "rb a0b0c0d 0 0 9 0 0 0");
+        assertThat(items).isEqualTo(6);
+    }
 
     @Test
     void compoundPacketYieldsNackBitmaskPliAndFir() {

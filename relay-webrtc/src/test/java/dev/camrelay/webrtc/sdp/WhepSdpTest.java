@@ -63,11 +63,13 @@ class WhepSdpTest {
         assertThat(answer.transportCcExtensionId()).isEqualTo(3);
         String sdp = answer.sdp();
         assertThat(sdp).contains("a=ice-lite\r\n", "a=group:BUNDLE 0 1\r\n")
-                .contains("m=video 8189 UDP/TLS/RTP/SAVPF 106\r\n")
+                .contains("m=video 8189 UDP/TLS/RTP/SAVPF 106 107\r\n")
                 .contains("a=rtpmap:106 H264/90000\r\n")
                 .contains("a=fmtp:106 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f\r\n")
                 .contains("a=rtcp-fb:106 nack\r\n", "a=rtcp-fb:106 nack pli\r\n", "a=rtcp-fb:106 ccm fir\r\n",
-                        "a=rtcp-fb:106 transport-cc\r\n")
+                        "a=rtcp-fb:106 goog-remb\r\n", "a=rtcp-fb:106 transport-cc\r\n")
+                .contains("a=rtpmap:107 rtx/90000\r\n", "a=fmtp:107 apt=106\r\n",
+                        "a=ssrc-group:FID 305419896 305419897\r\n", "a=ssrc:305419897 cname:camrelay\r\n")
                 .contains("a=extmap:3 " + WhepAnswerBuilder.TRANSPORT_CC_URI + "\r\n")
                 .contains("a=setup:passive\r\n", "a=sendonly\r\n", "a=rtcp-mux\r\n", "a=ice-ufrag:Rly1Ufrg\r\n")
                 .contains("a=fingerprint:sha-256 00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00"
@@ -75,7 +77,12 @@ class WhepSdpTest {
                 .contains("a=candidate:1 1 udp 2130706431 192.168.1.10 8189 typ host\r\n")
                 .contains("a=candidate:2 1 udp 2130706175 2001:db8:0:0:0:0:0:10 8189 typ host\r\n")
                 .contains("a=ssrc:305419896 cname:camrelay\r\n")
-                .doesNotContain("goog-remb", "rtx", "VP8", "a=recvonly", "a=setup:active", "rtcp-mux-only");
+                .doesNotContain("VP8", "a=recvonly", "a=setup:active", "rtcp-mux-only", "rtx/90000\r\na=rtpmap");
+        assertThat(answer.rtxPayloadType()).isEqualTo(107);
+        assertThat(answer.remb()).isTrue();
+        assertThat(answer.audioTransportCc()).as("audio section has the same transport-cc id").isTrue();
+        assertThat(sdp.substring(sdp.indexOf("m=audio"), sdp.indexOf("m=video")))
+                .contains("a=extmap:3 " + WhepAnswerBuilder.TRANSPORT_CC_URI + "\r\n");
         assertThat(sdp.indexOf("a=ice-lite")).isLessThan(sdp.indexOf("m="));
         assertThat(sdp.split("\r\n")).allMatch(line -> !line.isEmpty());
     }
@@ -85,7 +92,7 @@ class WhepSdpTest {
         String sdp = answer(offerText, stream(HIGH_SPS, "High", Codec.OPUS)).sdp();
 
         assertThat(sdp.lines().filter(l -> l.startsWith("m=")).toList())
-                .containsExactly("m=audio 8189 UDP/TLS/RTP/SAVPF 111", "m=video 8189 UDP/TLS/RTP/SAVPF 106");
+                .containsExactly("m=audio 8189 UDP/TLS/RTP/SAVPF 111", "m=video 8189 UDP/TLS/RTP/SAVPF 106 107");
         assertThat(sdp).contains("a=rtpmap:111 opus/48000/2\r\n", "a=fmtp:111 minptime=10;useinbandfec=1\r\n");
     }
 
@@ -227,7 +234,7 @@ class WhepSdpTest {
     }
 
     @Test
-    void h265CameraCannotBeAnswered() {
+    void h265CameraIsRefusedWhenTheOfferHasNoH265() {
         StreamFormat h265 = new StreamFormat(List.of(
                 TrackFormat.video(0, Codec.H265, "Main", "", 1920, 1080, 25, List.of())));
 
@@ -235,7 +242,39 @@ class WhepSdpTest {
                 WhepAnswerBuilder.answer(SdpOfferParser.parse(offerText).offer(), h265, options);
 
         assertThat(result.accepted()).isFalse();
-        assertThat(result.rejection()).contains("H.264");
+        assertThat(result.rejection()).contains("H.265", "H265/90000");
+    }
+
+    @Test
+    void h265IsAnsweredOnlyForAnH265CameraAndOnlyWhenOffered() {
+        String withH265 = offerText.replace("m=video 9 UDP/TLS/RTP/SAVPF 96 ", "m=video 9 UDP/TLS/RTP/SAVPF 49 50 96 ")
+                .replace("a=rtpmap:96 ", "a=rtpmap:49 H265/90000\r\na=fmtp:49 level-id=93;profile-id=1;tier-flag=0;"
+                        + "tx-mode=SRST\r\na=rtcp-fb:49 nack\r\na=rtpmap:50 rtx/90000\r\na=fmtp:50 apt=49\r\n"
+                        + "a=rtpmap:96 ");
+        StreamFormat h265 = new StreamFormat(List.of(
+                TrackFormat.video(0, Codec.H265, "Main", "", 1920, 1080, 25, List.of())));
+
+        WhepAnswer answer = answer(withH265, h265);
+        assertThat(answer.videoCodec()).isEqualTo(Codec.H265);
+        assertThat(answer.videoPayloadType()).isEqualTo(49);
+        assertThat(answer.rtxPayloadType()).isEqualTo(50);
+        assertThat(answer.sdp()).contains("m=video 8189 UDP/TLS/RTP/SAVPF 49 50\r\n", "a=rtpmap:49 H265/90000\r\n",
+                "a=fmtp:49 level-id=93;profile-id=1;tier-flag=0;tx-mode=SRST\r\n").doesNotContain("H264");
+
+        WhepAnswer h264Camera = answer(withH265, stream(HIGH_SPS, "High", null));
+        assertThat(h264Camera.videoCodec()).isEqualTo(Codec.H264);
+        assertThat(h264Camera.sdp()).doesNotContain("H265");
+    }
+
+    @Test
+    void iceRestartFragmentHasIceLiteTheNewCredentialsAndEveryCandidate() {
+        WhepAnswer answer = answer(offerText, stream(HIGH_SPS, "High", Codec.OPUS));
+        String fragment = WhepAnswerBuilder.iceRestartFragment(new IceCredentials("NewUfrag", "q".repeat(24)),
+                addresses("192.168.1.10"), 8189, answer);
+
+        assertThat(fragment).isEqualTo("a=ice-lite\r\na=ice-ufrag:NewUfrag\r\na=ice-pwd:" + "q".repeat(24) + "\r\n"
+                + "a=group:BUNDLE 1 0\r\nm=video 9 UDP/TLS/RTP/SAVPF 106\r\na=mid:1\r\n"
+                + "a=candidate:1 1 udp 2130706431 192.168.1.10 8189 typ host\r\na=end-of-candidates\r\n");
     }
 
     private WhepAnswer answer(String offer, StreamFormat stream) {

@@ -1,12 +1,17 @@
-// Drives headless Chromium over the DevTools protocol with no npm packages (a minimal RFC 6455 client below, so any
-// Node from 16 on works, Debian 12's 18 included). Opens <url>, polls window.player (the relay's WebRTC player page) every
-// 500 ms, and prints "RESULT <json>" once framesDecoded reaches <minFrames> or <seconds> have passed. Chromium runs
-// under `timeout` and is killed before this script exits.
+// Drives one headless Chromium over the DevTools protocol for a Java test, with no npm packages (a minimal
+// RFC 6455 client below; any Node from 16 on works). Commands arrive on stdin, one JSON object a line; every reply is
+// one stdout line "REPLY <json>" with the command's id:
+//   {"id": 1, "op": "open", "url": "..."}          -> {"id": 1, "page": 0}       (a new tab)
+//   {"id": 2, "op": "eval", "page": 0, "expr": "..."} -> {"id": 2, "value": ...}   (the expression's value)
+//   {"id": 3, "op": "quit"}                           -> Chromium killed, then exit
+// Errors reply {"id", "error"}. Chromium runs under `timeout -s KILL <seconds>` in its own process group, killed when
+// this script exits, quits, or its stdin closes (the test ended).
 //
-// usage: node cdp-probe.mjs <url> <seconds> <minFrames> <userDataDir>
+// usage: node cdp-driver.mjs <seconds> <userDataDir>
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import net from 'node:net';
+import readline from 'node:readline';
 
 /** A text-only WebSocket client (RFC 6455): masked frames out, unfragmented text frames in. */
 function connectWebSocket(wsUrl) {
@@ -39,9 +44,6 @@ function connectWebSocket(wsUrl) {
           masked[i] = data[i] ^ mask[i % 4];
         }
         socket.write(Buffer.concat([header, mask, masked]));
-      },
-      close() {
-        socket.destroy();
       }
     };
     socket.on('connect', () => socket.write('GET ' + u.pathname + ' HTTP/1.1\r\nHost: ' + u.host
@@ -93,15 +95,16 @@ function connectWebSocket(wsUrl) {
   });
 }
 
-const [url, secondsArg, minFramesArg, userDataDir] = process.argv.slice(2);
+const [secondsArg, userDataDir] = process.argv.slice(2);
 const seconds = Number(secondsArg);
-const minFrames = Number(minFramesArg);
-const chrome = spawn('timeout', ['-s', 'KILL', String(seconds + 30), '/usr/bin/chromium',
+const chrome = spawn('timeout', ['-s', 'KILL', String(seconds), '/usr/bin/chromium',
   '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--disable-background-timer-throttling', '--disable-renderer-backgrounding',
+  '--disable-backgrounding-occluded-windows',
   '--user-data-dir=' + userDataDir, '--allow-loopback-in-peer-connection',
   '--disable-features=WebRtcHideLocalIpsWithMdns', '--autoplay-policy=no-user-gesture-required',
-  '--remote-debugging-port=0', url], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  '--remote-debugging-port=0', 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
 
 // Chromium forks zygotes and renderers: kill its whole process group (timeout is its leader), not only timeout.
 function killChromium() {
@@ -113,16 +116,14 @@ function killChromium() {
 }
 process.on('exit', killChromium);
 
-function finish(code, line) {
-  if (line) {
-    console.log(line);
-  }
+function reply(object) {
+  console.log('REPLY ' + JSON.stringify(object));
+}
+
+function quit(code) {
   killChromium();
   setTimeout(() => process.exit(code), 200);
 }
-
-const hardStop = setTimeout(() => finish(2, 'RESULT {"state":"probe-timeout"}'), (seconds + 25) * 1000);
-hardStop.unref();
 
 const endpoint = await new Promise((resolve, reject) => {
   let text = '';
@@ -135,9 +136,11 @@ const endpoint = await new Promise((resolve, reject) => {
   });
   chrome.on('exit', code => reject(new Error('chromium exited with ' + code + ': ' + text.slice(-2000))));
 }).catch(e => {
-  finish(3, 'RESULT ' + JSON.stringify({ state: 'no-chromium', error: String(e) }));
+  console.log('FATAL ' + JSON.stringify({ error: String(e) }));
+  quit(3);
   return null;
 });
+
 if (endpoint) {
   const ws = await connectWebSocket(endpoint);
   let nextId = 1;
@@ -159,31 +162,36 @@ if (endpoint) {
       }
     }
   };
-  const deadline = Date.now() + seconds * 1000;
-  let page = null;
-  while (!page && Date.now() < deadline) {
-    const { targetInfos } = await call('Target.getTargets');
-    page = targetInfos.find(t => t.type === 'page' && t.url.startsWith(url.split('?')[0]));
-    if (!page) {
-      await new Promise(r => setTimeout(r, 200));
+  const pages = [];
+  console.log('READY');
+  const lines = readline.createInterface({ input: process.stdin });
+  lines.on('close', () => quit(0));
+  for await (const line of lines) {
+    let command;
+    try {
+      command = JSON.parse(line);
+    } catch (e) {
+      reply({ id: null, error: 'bad command: ' + line });
+      continue;
     }
-  }
-  if (!page) {
-    finish(4, 'RESULT {"state":"no-page"}');
-  } else {
-    const { sessionId } = await call('Target.attachToTarget', { targetId: page.targetId, flatten: true });
-    let last = null;
-    while (Date.now() < deadline) {
-      const r = await call('Runtime.evaluate',
-        { expression: 'JSON.stringify(window.player || null)', returnByValue: true }, sessionId);
-      last = r.result.value;
-      console.log('STATE ' + last);
-      const state = last ? JSON.parse(last) : null;
-      if (state && (state.framesDecoded >= minFrames || state.state === 'failed')) {
-        break;
+    try {
+      if (command.op === 'open') {
+        const { targetId } = await call('Target.createTarget', { url: command.url });
+        const { sessionId } = await call('Target.attachToTarget', { targetId, flatten: true });
+        pages.push(sessionId);
+        reply({ id: command.id, page: pages.length - 1 });
+      } else if (command.op === 'eval') {
+        const r = await call('Runtime.evaluate', { expression: command.expr, returnByValue: true,
+          awaitPromise: true }, pages[command.page]);
+        reply({ id: command.id, value: r.result.value === undefined ? null : r.result.value });
+      } else if (command.op === 'quit') {
+        reply({ id: command.id });
+        quit(0);
+      } else {
+        reply({ id: command.id, error: 'unknown op ' + command.op });
       }
-      await new Promise(r => setTimeout(r, 500));
+    } catch (e) {
+      reply({ id: command.id, error: String(e) });
     }
-    finish(0, 'RESULT ' + (last || 'null'));
   }
 }
