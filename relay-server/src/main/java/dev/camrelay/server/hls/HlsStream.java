@@ -57,6 +57,8 @@ final class HlsStream implements Agent {
 
     private StreamSegmenter segmenter;
     private StreamReader reader;
+    /** The reader found the ring empty on its last poll: the next frame is read the moment it is published. */
+    private boolean caughtUp;
     private volatile long epoch;
     private volatile StreamFormat format;
     private volatile boolean done;
@@ -188,7 +190,8 @@ final class HlsStream implements Agent {
         while (work < MAX_FRAMES_PER_WORK) {
             final int status = reader.poll();
             if (status == StreamReader.FRAME) {
-                segmenter.onFrame(reader.frame());
+                segmenter.onFrame(reader.frame(), caughtUp);
+                caughtUp = false;
                 work++;
             } else if (status == StreamReader.END_OF_STREAM) {
                 // The epoch ended (camera restarted or stopped); the next one, if any, is picked up by follow().
@@ -201,6 +204,7 @@ final class HlsStream implements Agent {
                 finish();
                 return work + 1;
             } else {
+                caughtUp = true;
                 break;
             }
         }
@@ -245,6 +249,7 @@ final class HlsStream implements Agent {
         format = nextFormat;
         epoch = next;
         reader = opened.get();
+        caughtUp = false; // a new reader starts at the latest keyframe: a backlog
         LOG.info("camera {}: HLS segmenter on epoch {}", camera.id(), next);
         return 1;
     }
