@@ -36,16 +36,15 @@ final class CdpPage implements AutoCloseable {
         String list = http.send(java.net.http.HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + port + "/json/list")).timeout(Duration.ofSeconds(5)).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-        String ws = null;
         for (JsonNode target : HlsTestRig.JSON.readTree(list)) {
             if ("page".equals(target.path("type").asText())) {
-                ws = target.path("webSocketDebuggerUrl").asText();
-                break;
+                return attach(http, target.path("webSocketDebuggerUrl").asText());
             }
         }
-        if (ws == null) {
-            throw new AssertionError("no page target in " + list);
-        }
+        throw new AssertionError("no page target in " + list);
+    }
+
+    private static CdpPage attach(HttpClient http, String ws) throws Exception {
         CdpPage[] page = new CdpPage[1];
         StringBuilder frame = new StringBuilder();
         WebSocket socket = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))

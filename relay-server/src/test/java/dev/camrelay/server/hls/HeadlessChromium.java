@@ -55,7 +55,10 @@ final class HeadlessChromium implements AutoCloseable {
 
     /** The first page target, with {@code beforeLoad} installed, navigated to {@code url}. */
     CdpPage open(HttpClient http, String url, String beforeLoad) throws Exception {
-        CdpPage page = CdpPage.connect(http, devToolsPort);
+        return navigate(CdpPage.connect(http, devToolsPort), url, beforeLoad);
+    }
+
+    private static CdpPage navigate(CdpPage page, String url, String beforeLoad) throws Exception {
         try {
             page.addScriptBeforeLoad(beforeLoad);
             page.navigate(url);
