@@ -213,14 +213,20 @@ public final class HlsApi {
                 }, handlers);
     }
 
+    /**
+     * The media playlist as this playback may see it: without the epochs older than the one it is bound to
+     * ({@link MediaPlaylistSnapshot#fromEpoch}), so a player that joined after a camera restart is never sent to media
+     * it would be refused. The first request waits until that view lists a complete segment.
+     */
     private CompletableFuture<Response> mediaPlaylist(Request request, HlsPlayback playback, HlsStream stream) {
         long timeout = timeoutMillis(stream);
-        return stream.awaitPlaylist(MediaPlaylistSnapshot::playable, timeout).thenComposeAsync(first -> {
+        return stream.awaitPlaylist(p -> p.fromEpoch(playback.epoch()).playable(), timeout).thenComposeAsync(first -> {
             if (first == PlaylistWaiters.TIMED_OUT) {
                 throw unavailable("the camera has produced no HLS media yet");
             }
             DeliveryDirectives d = DeliveryDirectives.parse(request.queryParam("_HLS_msn"),
-                    request.queryParam("_HLS_part"), request.queryParam("_HLS_skip"), first);
+                    request.queryParam("_HLS_part"), request.queryParam("_HLS_skip"),
+                    first.fromEpoch(playback.epoch()));
             if (d.badRequest()) {
                 throw HttpError.badRequest("bad_delivery_directive", d.reason());
             }
@@ -230,7 +236,7 @@ public final class HlsApi {
                             + " did not appear within three target durations (RFC 8216bis 6.2.5.2)");
                 }
                 authorize(playback.sid()); // checked again: the session may have ended while the request waited
-                return playlistResponse(stream.rendered(ready, d.skip()));
+                return playlistResponse(stream.rendered(ready, playback.epoch(), d.skip()));
             }, handlers);
         }, handlers);
     }

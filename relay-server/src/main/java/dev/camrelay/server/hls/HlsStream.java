@@ -101,26 +101,42 @@ final class HlsStream implements Agent {
     }
 
     /**
-     * The playlist rendered as bytes, once per published snapshot and variant (full or delta update): every viewer
-     * at the live edge asks for the same snapshot, so a thousand blocked reloads cost one rendering, not a thousand.
+     * The playlist rendered as bytes for a playback bound to {@code boundEpoch} (older epochs left out,
+     * {@link MediaPlaylistSnapshot#fromEpoch}), once per published snapshot, view and variant (full or delta update):
+     * every viewer at the live edge asks for the same snapshot, so a thousand blocked reloads cost one rendering, not a
+     * thousand.
      */
-    byte[] rendered(MediaPlaylistSnapshot snapshot, boolean deltaUpdate) {
+    byte[] rendered(MediaPlaylistSnapshot snapshot, long boundEpoch, boolean deltaUpdate) {
         Rendered r = lastRendered;
         if (r == null || r.snapshot != snapshot) {
             r = new Rendered(snapshot);
             lastRendered = r;
         }
-        return r.bytes(deltaUpdate);
+        MediaPlaylistSnapshot view = snapshot.fromEpoch(boundEpoch);
+        if (view == snapshot) {
+            return r.bytes(deltaUpdate);
+        }
+        // Only right after a camera restart: the players that crossed into the new epoch, or joined then.
+        Rendered v = r.view;
+        if (v == null || v.firstMsn != view.mediaSequence()) {
+            v = new Rendered(view);
+            r.view = v;
+        }
+        return v.bytes(deltaUpdate);
     }
 
     /** One snapshot's renderings, made on first use; racing threads at worst render twice (same bytes). */
     private static final class Rendered {
         final MediaPlaylistSnapshot snapshot;
+        final long firstMsn;
         volatile byte[] full;
         volatile byte[] delta;
+        /** The snapshot without its older epochs, when a playback asked for that. */
+        volatile Rendered view;
 
         Rendered(MediaPlaylistSnapshot snapshot) {
             this.snapshot = snapshot;
+            this.firstMsn = snapshot.mediaSequence();
         }
 
         byte[] bytes(boolean deltaUpdate) {
