@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # LL-HLS egress load: one relay (the built-in demo camera: 640x360, 25 fps, 1 s GOP, 200 ms parts) and a load client
-# in its own JVM (scripts/hls-load/LlHlsLoadClient.java) playing N players at once, each with its own viewer session:
+# in its own JVM (scripts/hls-load/LlHlsLoadClient.java: Netty, one event loop) playing N players at once, each with
+# its own viewer session and connection:
 # a blocking reload for the next part, then that part, as hls.js does at the live edge. Reports, per N, the time from
 # a part being complete at the relay (its EXT-X-PROGRAM-DATE-TIME-dated end) to the client receiving the blocked
 # reload that lists it (p50/p99/max), reloads answered per second, errors, and the relay's CPU (% of one core, from
@@ -46,8 +47,10 @@ for n in "${counts[@]}"; do
   done
   jvm_pid=$(pgrep -P "$relay_pid" java || echo "$relay_pid")
   [ -r "/proc/$jvm_pid/stat" ] || jvm_pid=$relay_pid
-  timeout $((MEASURE + 300)) "${client_cpu[@]}" "$JAVA" -Dclk.tck="$(getconf CLK_TCK)" -Xss256k \
-    scripts/hls-load/LlHlsLoadClient.java "$base" "$RELAY_ADMIN_KEY" demo "$n" "$MEASURE" "$jvm_pid" &
+  # shellcheck disable=SC2046
+  timeout $((MEASURE + 300)) "${client_cpu[@]}" "$JAVA" $(relay_jvm_flags) -Dclk.tck="$(getconf CLK_TCK)" \
+    -cp relay-server/target/relay-server.jar scripts/hls-load/LlHlsLoadClient.java \
+    "$base" "$RELAY_ADMIN_KEY" demo "$n" "$MEASURE" "$jvm_pid" &
   client=$!
   pids+=("$client")
   wait "$client"

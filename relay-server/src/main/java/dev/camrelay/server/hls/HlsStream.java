@@ -12,11 +12,12 @@ import dev.camrelay.hls.segment.SegmenterConfig;
 import dev.camrelay.hls.segment.StreamSegmenter;
 import dev.camrelay.server.camera.Camera;
 import dev.camrelay.server.camera.CameraRegistry;
+import io.netty.util.Timer;
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Predicate;
 import org.agrona.concurrent.Agent;
@@ -64,13 +65,13 @@ final class HlsStream implements Agent {
     private volatile boolean done;
 
     HlsStream(Camera camera, CameraRegistry cameras, SessionRegistry sessions, SegmenterConfig config,
-              ScheduledExecutorService timeouts, InstantSource wallClock) {
+              Timer timeouts, Executor wake, InstantSource wallClock) {
         this.camera = camera;
         this.cameras = cameras;
         this.sessions = sessions;
         this.config = config;
-        this.waiters = new PlaylistWaiters(timeouts);
         this.store = new SegmentStore(config, this::published);
+        this.waiters = new PlaylistWaiters(store::playlist, timeouts, wake);
         this.wallClock = wallClock;
     }
 
@@ -162,15 +163,18 @@ final class HlsStream implements Agent {
         return done;
     }
 
-    /** See {@link PlaylistWaiters#await}: completes with null on timeout. */
+    /**
+     * See {@link PlaylistWaiters#await}: completes with null on timeout. Non-async continuations run on the thread
+     * that completes the future (the HLS wake thread, the timeout timer, or the caller) and must not block.
+     */
     CompletableFuture<MediaPlaylistSnapshot> awaitPlaylist(long msn, int part, long timeoutMillis) {
-        return waiters.await(store::playlist, msn, part, timeoutMillis);
+        return waiters.await(msn, part, timeoutMillis);
     }
 
-    /** The first playlist satisfying {@code condition} (or ended); null on timeout. */
+    /** The first playlist satisfying {@code condition} (or ended); null on timeout. As above. */
     CompletableFuture<MediaPlaylistSnapshot> awaitPlaylist(Predicate<MediaPlaylistSnapshot> condition,
                                                            long timeoutMillis) {
-        return waiters.await(store::playlist, condition, timeoutMillis);
+        return waiters.await(condition, timeoutMillis);
     }
 
     private void published() {
@@ -182,7 +186,7 @@ final class HlsStream implements Agent {
             }
             publishedParts = Math.max(publishedParts, playlist.nextPartNumber());
         }
-        waiters.wake(playlist);
+        waiters.published();
     }
 
     /**
@@ -279,7 +283,7 @@ final class HlsStream implements Agent {
             segmenter.end();
         }
         done = true;
-        waiters.wake(store.playlist());
+        waiters.published();
     }
 
     @Override
