@@ -18,7 +18,6 @@ import java.time.InstantSource;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Predicate;
 import org.agrona.concurrent.Agent;
 import org.slf4j.Logger;
@@ -50,10 +49,6 @@ final class HlsStream implements Agent {
     private final PlaylistWaiters waiters;
     private final InstantSource wallClock;
 
-    /** Publish times remembered, a power of two: about 25 s of 200 ms parts. */
-    static final int PUBLISH_TIMES = 128;
-    private final AtomicLongArray publishNanos = new AtomicLongArray(PUBLISH_TIMES);
-    private volatile long publishedParts;
     private volatile Rendered lastRendered;
 
     private StreamSegmenter segmenter;
@@ -178,24 +173,7 @@ final class HlsStream implements Agent {
     }
 
     private void published() {
-        MediaPlaylistSnapshot playlist = store.playlist();
-        if (playlist != null) {
-            long now = System.nanoTime();
-            for (long n = publishedParts; n < playlist.nextPartNumber(); n++) {
-                publishNanos.set((int) (n & (PUBLISH_TIMES - 1)), now);
-            }
-            publishedParts = Math.max(publishedParts, playlist.nextPartNumber());
-        }
         waiters.published();
-    }
-
-    /**
-     * When part {@code partNumber} was published ({@link System#nanoTime()}), for latency measurements; only the last
-     * {@link #PUBLISH_TIMES} parts are remembered, older ones give 0.
-     */
-    long partPublishedNanos(long partNumber) {
-        return partNumber < publishedParts - PUBLISH_TIMES || partNumber >= publishedParts ? 0
-                : publishNanos.get((int) (partNumber & (PUBLISH_TIMES - 1)));
     }
 
     @Override
