@@ -121,10 +121,11 @@ public final class HlsStreams implements AutoCloseable {
 
     @Override
     public void close() {
-        scheduler.shutdownNow();
-        timeouts.stop();
-        wake.shutdownNow();
+        // segmenters first: they are what publishes, and so wakes and arms timeouts
         runner.close();
+        scheduler.shutdownNow();
+        wake.shutdownNow();
+        timeouts.stop();
         streams.clear();
     }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -89,7 +90,11 @@ final class PlaylistWaiters {
     /** The stream published a new playlist (or ended): wake the requests it satisfies, on the wake thread. */
     void published() {
         if (wakeScheduled.compareAndSet(false, true)) {
-            wake.execute(wakeTask);
+            try {
+                wake.execute(wakeTask);
+            } catch (RejectedExecutionException e) {
+                wakeScheduled.set(false); // the relay is shutting down: nobody is left to answer
+            }
         }
     }
 
