@@ -29,7 +29,8 @@ import java.util.function.Supplier;
  * A request registers, then checks the current playlist again, so a publish racing the registration is never missed.
  *
  * <p>Cost per publish is one pass over the held requests, each dropped in O(1) once complete (an earlier version
- * removed each completed request from a linked queue by a search, quadratic in the number of viewers).
+ * removed each completed request from a linked queue by a search from its head, which costs a pass over every
+ * still-unsatisfied request ahead of it: quadratic when viewers wait for different parts).
  */
 final class PlaylistWaiters {
 
