@@ -10,13 +10,13 @@ cd "$root"
 # shellcheck source=lib/java.sh
 source scripts/lib/java.sh
 
-APT_PACKAGES=(ffmpeg chromium nodejs nftables iproute2 curl gstreamer1.0-tools gstreamer1.0-plugins-base
+APT_PACKAGES=(ffmpeg chromium nodejs nftables iproute2 curl openssl gstreamer1.0-tools gstreamer1.0-plugins-base
   gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-rtsp
   gir1.2-gst-rtsp-server-1.0 python3-gi python3-gst-1.0)
 
 missing_tools() {
   local t
-  for t in ffmpeg ffprobe chromium node gst-launch-1.0 nft ip curl; do
+  for t in ffmpeg ffprobe chromium node gst-launch-1.0 nft ip curl openssl; do
     command -v "$t" >/dev/null 2>&1 || echo "$t"
   done
   # GStreamer's RTSP server through Debian's own python3 (the first python3 on the PATH may lack gi).

@@ -8,7 +8,8 @@ import java.net.UnknownHostException;
 import java.util.Collections;
 
 /**
- * The default public base URL, {@code http://<host>:<port>}, when {@code publicUrl} is not configured. With a
+ * The default public base URL, {@code http://<host>:<port>} ({@code https} when TLS is configured), when
+ * {@code publicUrl} is not configured. With a
  * wildcard bind the host is this machine's first site-local IPv4 address (what a smart display on the same LAN can
  * reach), else {@code localhost}; with a specific bind it is that address.
  */
@@ -17,8 +18,8 @@ final class PublicAddress {
     private PublicAddress() {
     }
 
-    static String defaultUrl(String bind, int port) {
-        return "http://" + host(bind) + ":" + port;
+    static String defaultUrl(String scheme, String bind, int port) {
+        return scheme + "://" + host(bind) + ":" + port;
     }
 
     private static String host(String bind) {

@@ -14,6 +14,8 @@ import dev.camrelay.server.camera.Camera;
 import dev.camrelay.server.camera.CameraRegistry;
 import dev.camrelay.server.camera.EpochSource;
 import dev.camrelay.server.config.CameraSpec;
+import dev.camrelay.server.config.ConfigException;
+import dev.camrelay.server.config.ConfigKey;
 import dev.camrelay.server.config.RelayConfig;
 import dev.camrelay.server.demo.DemoCamera;
 import dev.camrelay.server.demo.DemoClip;
@@ -26,6 +28,7 @@ import dev.camrelay.server.http.EventLoopTransport;
 import dev.camrelay.server.http.HttpCounters;
 import dev.camrelay.server.http.HttpServer;
 import dev.camrelay.server.http.HttpService;
+import dev.camrelay.server.http.HttpTls;
 import dev.camrelay.server.http.JsonCodec;
 import dev.camrelay.server.http.Router;
 import dev.camrelay.server.http.ViewerAuth;
@@ -136,7 +139,7 @@ public final class Relay implements AutoCloseable {
         Router router = new Router();
         // The relay's own origin is known only once the port is bound; until then nothing is routed either.
         AtomicReference<CorsPolicy> cors = new AtomicReference<>(new CorsPolicy(List.of()));
-        http = new HttpServer(transport, new HttpService(router, cors::get, json, httpCounters, handlers));
+        http = new HttpServer(transport, new HttpService(router, cors::get, json, httpCounters, handlers), httpTls());
         int httpPort = http.bind(config.bind(), config.httpPort()).getPort();
         WebRtcEgress webrtc = WebRtcEgress.start(config.bind(), config.webrtcPort(), "epoll".equals(transport.name()),
                 clock);
@@ -150,7 +153,8 @@ public final class Relay implements AutoCloseable {
         metrics.addRtspIngest(rtsp.counters());
         ports = new BoundPorts(httpPort, OptionalInt.of(rtspPort), OptionalInt.of(webrtc.port()));
         links = new RelayLinks(config.publicUrl().isEmpty()
-                ? PublicAddress.defaultUrl(config.bind(), httpPort) : config.publicUrl(), rtspPort);
+                ? PublicAddress.defaultUrl(config.tls() ? "https" : "http", config.bind(), httpPort)
+                : config.publicUrl(), rtspPort);
         cors.set(new CorsPolicy(config.corsOrigins().isEmpty()
                 ? List.of(links.origin(), CorsPolicy.GSTATIC) : config.corsOrigins()));
 
@@ -185,6 +189,19 @@ public final class Relay implements AutoCloseable {
         }
         startSweeper(revocations);
         listening = true;
+    }
+
+    /** HTTPS with HTTP/2 when a certificate is configured; null for plain HTTP. */
+    private io.netty.handler.ssl.SslContext httpTls() throws ConfigException {
+        if (!config.tls()) {
+            return null;
+        }
+        try {
+            return HttpTls.serverContext(new java.io.File(config.tlsCertificate()), new java.io.File(config.tlsKey()));
+        } catch (java.io.IOException e) {
+            throw new ConfigException(ConfigKey.TLS_CERT.label() + ", " + ConfigKey.TLS_KEY.label() + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     private void startDemo() throws Exception {

@@ -43,6 +43,26 @@ public record MediaPlaylistSnapshot(int targetDuration, double partTarget, long 
         return new MediaPlaylistSnapshot(targetDuration, partTarget, discontinuitySequence, segments, ended, reports);
     }
 
+    /**
+     * The playlist as a playback bound to {@code epoch} may see it: without the leading segments of older epochs,
+     * whose names that playback would be refused (a player that joined after a camera restart must not be sent to
+     * the old epoch's media, which a plain-HLS player starting a few segments back would otherwise ask for). The
+     * media sequence follows the first segment kept, and the discontinuity sequence counts the epoch changes left
+     * out (RFC 8216bis §4.4.3.3); {@code this} when nothing is older.
+     */
+    public MediaPlaylistSnapshot fromEpoch(long epoch) {
+        int first = 0;
+        long discontinuities = discontinuitySequence;
+        while (first < segments.size() && segments.get(first).epoch() < epoch) {
+            first++;
+            if (first < segments.size() && segments.get(first).epoch() != segments.get(first - 1).epoch()) {
+                discontinuities++;
+            }
+        }
+        return first == 0 ? this : new MediaPlaylistSnapshot(targetDuration, partTarget, discontinuities,
+                segments.subList(first, segments.size()), ended, renditionReports);
+    }
+
     /** {@code EXT-X-MEDIA-SEQUENCE}: the first segment's number (0 while empty). */
     public long mediaSequence() {
         return segments.isEmpty() ? 0 : segments.get(0).msn();

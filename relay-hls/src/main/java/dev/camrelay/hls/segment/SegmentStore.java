@@ -18,7 +18,12 @@ import java.util.Map;
  * reader always sees a consistent set of segments and the playlist made from exactly those. The listener runs on the
  * writer thread after each publish (to wake blocked playlist reloads) and must not block.
  *
- * <p>Bounded: at most {@code playlistSegments + retainedSegments} complete segments, plus the one being written.
+ * <p>The playlist lists at least {@code playlistSegments} complete segments and never less than three target
+ * durations of them (RFC 8216bis §6.2.2: a segment is not removed if that would leave a playlist shorter than three
+ * target durations; with 1 s GOPs and a 4 s target that is twelve segments, not seven), and keeps
+ * {@code retainedSegments} more downloadable after they leave it. Bounded: at most {@link #MAX_LISTED_SEGMENTS}
+ * listed (a source that makes tiny segments cannot grow the store without limit) plus the retained ones and the one
+ * being written.
  */
 public final class SegmentStore {
 
@@ -26,6 +31,14 @@ public final class SegmentStore {
     private record State(List<StoredSegment> segments, Map<Long, byte[]> inits, MediaPlaylistSnapshot playlist,
                          BitrateStats bitrates) {
     }
+
+    /**
+     * Listed segments at most, whatever their durations: a bound on memory for a source whose stalls cut very short
+     * segments (then the playlist may be shorter than three target durations; such a source is broken anyway).
+     */
+    public static final int MAX_LISTED_SEGMENTS = 64;
+    /** Playlist duration below which no segment is removed, in target durations (RFC 8216bis §6.2.2). */
+    static final int MIN_PLAYLIST_TARGET_DURATIONS = 3;
 
     private static final VarHandle STATE;
 
@@ -114,34 +127,52 @@ public final class SegmentStore {
      * @return the segments kept, for the segmenter to continue from
      */
     List<StoredSegment> publish(List<StoredSegment> all, boolean ended) {
-        final int maxComplete = config.playlistSegments() + config.retainedSegments();
-        int complete = 0;
-        for (StoredSegment s : all) {
-            complete += s.complete() ? 1 : 0;
-        }
-        List<StoredSegment> kept = List.copyOf(all.subList(Math.max(0, complete - maxComplete), all.size()));
+        final int firstListed = firstListed(all);
+        List<StoredSegment> kept = List.copyOf(all.subList(Math.max(0, firstListed - config.retainedSegments()),
+                all.size()));
 
         Map<Long, byte[]> inits = new HashMap<>(stateAcquire().inits());
         inits.keySet().removeIf(epoch -> kept.stream().noneMatch(s -> s.epoch() == epoch)
                 && (kept.isEmpty() || epoch < kept.get(kept.size() - 1).epoch()));
 
-        MediaPlaylistSnapshot playlist = kept.isEmpty() ? null : playlistOf(kept, ended);
+        MediaPlaylistSnapshot playlist = kept.isEmpty() ? null
+                : playlistOf(kept.subList(kept.size() - (all.size() - firstListed), kept.size()), ended);
         STATE.setRelease(this, new State(kept, Map.copyOf(inits), playlist, BitrateStats.of(kept)));
         listener.run();
         return kept;
     }
 
-    private MediaPlaylistSnapshot playlistOf(List<StoredSegment> kept, boolean ended) {
-        int completeKept = 0;
-        for (StoredSegment s : kept) {
-            completeKept += s.complete() ? 1 : 0;
+    /**
+     * Where the playlist starts in {@code all} (oldest first, the last possibly incomplete): the newest complete
+     * segments that are at least {@code playlistSegments} in number and three target durations long, at most
+     * {@link #MAX_LISTED_SEGMENTS}.
+     */
+    private int firstListed(List<StoredSegment> all) {
+        final double minDuration = (double) MIN_PLAYLIST_TARGET_DURATIONS * config.targetDurationSeconds();
+        int listed = 0;
+        double duration = 0;
+        int first = all.size();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            StoredSegment s = all.get(i);
+            if (s.complete()) {
+                if ((listed >= config.playlistSegments() && duration >= minDuration)
+                        || listed == MAX_LISTED_SEGMENTS) {
+                    break;
+                }
+                listed++;
+                duration += s.duration();
+            }
+            first = i;
         }
-        final int first = Math.max(0, completeKept - config.playlistSegments());
-        List<SegmentInfo> listed = new ArrayList<>(kept.size() - first);
-        for (int i = first; i < kept.size(); i++) {
-            listed.add(kept.get(i).toInfo());
+        return first;
+    }
+
+    private MediaPlaylistSnapshot playlistOf(List<StoredSegment> listed, boolean ended) {
+        List<SegmentInfo> infos = new ArrayList<>(listed.size());
+        for (StoredSegment s : listed) {
+            infos.add(s.toInfo());
         }
         return new MediaPlaylistSnapshot(config.targetDurationSeconds(), config.partTargetSeconds(),
-                kept.get(first).discontinuitySequence(), listed, ended, List.of());
+                listed.get(0).discontinuitySequence(), infos, ended, List.of());
     }
 }

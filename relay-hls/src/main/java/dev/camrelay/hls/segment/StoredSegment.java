@@ -56,6 +56,12 @@ public record StoredSegment(long msn, long epoch, long discontinuitySequence, In
                 firstPartNumber);
     }
 
+    /** A copy whose program date time is {@code micros} later (earlier when negative). */
+    StoredSegment redated(long micros) {
+        return new StoredSegment(msn, epoch, discontinuitySequence, programDateTime.plusNanos(micros * 1000), duration,
+                parts, data, firstPartNumber);
+    }
+
     SegmentInfo toInfo() {
         List<PartInfo> infos = parts.stream().map(p -> new PartInfo(p.index(), p.duration(), p.independent()))
                 .toList();

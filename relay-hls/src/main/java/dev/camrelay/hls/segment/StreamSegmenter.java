@@ -76,16 +76,15 @@ public final class StreamSegmenter {
     private long lastPrimaryInterval = -1;
     private boolean partIndependent;
     private StoredSegment current;
-    private Instant epochWallClock;
-    private long epochFirstDts;
+    private final LiveClock liveClock = new LiveClock();
 
     private long forcedCuts;
     private long gaps;
     private long dropped;
 
     /**
-     * @param wallClock source of EXT-X-PROGRAM-DATE-TIME: read once per epoch at its first keyframe; later segments
-     *                  add media time to it, so the dates never drift from the media
+     * @param wallClock source of EXT-X-PROGRAM-DATE-TIME: read when a frame arrives live ({@link #onFrame(FrameView,
+     *                  boolean)}), and at an epoch's first keyframe while no frame has (see {@link LiveClock})
      */
     public StreamSegmenter(long epoch, StreamFormat format, SegmenterConfig config, SegmentStore store,
                            InstantSource wallClock) {
@@ -129,13 +128,42 @@ public final class StreamSegmenter {
         maxGapTicks = targetTicks / 2;
         started = false;
         lastPrimaryInterval = -1;
+        liveClock.reset(primaryClock);
         store.putInit(newEpoch, InitSegmentWriter.toBytes(format));
     }
 
-    /** Convenience for the stream reader's flyweight. */
+    /** Convenience for the stream reader's flyweight: a frame read from a backlog. */
     public int onFrame(FrameView frame) {
+        return onFrame(frame, false);
+    }
+
+    /**
+     * The stream reader's flyweight.
+     *
+     * @param arrivedLive whether the reader got it the moment it was published (it had found the ring empty just
+     *                    before): such frames date the media for EXT-X-PROGRAM-DATE-TIME
+     */
+    public int onFrame(FrameView frame, boolean arrivedLive) {
+        if (arrivedLive) {
+            arrivedLive(frame.track(), frame.dts());
+        }
         return onFrame(frame.track(), frame.pts(), frame.dts(), frame.isKeyframe(), frame.buffer(),
                 frame.payloadOffset(), frame.payloadLength());
+    }
+
+    /**
+     * The frame of {@code track} at {@code dts} was live just now (see {@link #onFrame(FrameView, boolean)}); call it
+     * before that frame's {@link #onFrame}. Only the primary track's frames are used; reads the wall clock, no
+     * allocation.
+     */
+    public void arrivedLive(int track, long dts) {
+        if (track != primaryTrack || ended) {
+            return;
+        }
+        final long movedMicros = liveClock.sample(dts, wallClock.millis());
+        if (movedMicros != 0) {
+            redate(movedMicros);
+        }
     }
 
     /**
@@ -207,8 +235,7 @@ public final class StreamSegmenter {
 
     private void startFirstSegment(long dts) {
         started = true;
-        epochWallClock = wallClock.instant();
-        epochFirstDts = dts;
+        liveClock.provisional(dts, wallClock.millis());
         segmentStartDts = dts;
         partStartDts = dts;
         lastPrimaryDts = dts;
@@ -220,9 +247,24 @@ public final class StreamSegmenter {
     }
 
     private StoredSegment newSegment(long dts) {
-        final long micros = (dts - epochFirstDts) * 1_000_000L / primaryClock;
-        return new StoredSegment(nextMsn++, epoch, discontinuities, epochWallClock.plusNanos(micros * 1000), 0,
-                List.of(), null, nextPartNumber);
+        return new StoredSegment(nextMsn++, epoch, discontinuities, Instant.ofEpochMilli(liveClock.wallMillis(dts)),
+                0, List.of(), null, nextPartNumber);
+    }
+
+    /**
+     * The epoch's first live frame showed its provisional dates off by {@code movedMicros}: its segments so far were
+     * dated from a backlog (at most a GOP). They are re-dated before anything else is published, so a player sees
+     * them with the corrected dates from the next playlist on.
+     */
+    private void redate(long movedMicros) {
+        List<StoredSegment> next = new ArrayList<>(segments.size());
+        for (StoredSegment s : segments) {
+            next.add(s.epoch() == epoch ? s.redated(movedMicros) : s);
+        }
+        segments = next;
+        if (current != null) {
+            current = current.redated(movedMicros);
+        }
     }
 
     /**

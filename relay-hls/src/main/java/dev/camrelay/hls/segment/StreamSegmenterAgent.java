@@ -23,6 +23,8 @@ public final class StreamSegmenterAgent implements Agent {
     private final StreamSegmenter segmenter;
     private final String roleName;
     private volatile boolean done;
+    /** The reader found the ring empty on its last poll: the next frame is read the moment it is published. */
+    private boolean caughtUp;
 
     public StreamSegmenterAgent(StreamReader reader, StreamSegmenter segmenter) {
         this.reader = reader;
@@ -39,13 +41,15 @@ public final class StreamSegmenterAgent implements Agent {
         while (work < MAX_FRAMES_PER_WORK) {
             final int status = reader.poll();
             if (status == StreamReader.FRAME) {
-                segmenter.onFrame(reader.frame());
+                segmenter.onFrame(reader.frame(), caughtUp);
+                caughtUp = false;
                 work++;
             } else if (status == StreamReader.END_OF_STREAM || status == StreamReader.CLOSED) {
                 segmenter.end();
                 done = true;
                 return work + 1;
             } else {
+                caughtUp = true;
                 break;
             }
         }

@@ -9,6 +9,25 @@ import org.junit.jupiter.api.Test;
 class MediaPlaylistSnapshotTest {
 
     @Test
+    void aPlaybackOfTheNewerEpochSeesNoneOfTheOlderEpochsSegments() {
+        MediaPlaylistSnapshot restarted = new MediaPlaylistSnapshot(2, Playlists.PART, 4, List.of(
+                Playlists.complete(7, 1), Playlists.complete(8, 1), Playlists.complete(9, 2),
+                Playlists.inProgress(10, 2, 3)), false, List.of());
+
+        MediaPlaylistSnapshot view = restarted.fromEpoch(2);
+
+        assertThat(view.segments()).extracting(SegmentInfo::msn).containsExactly(9L, 10L);
+        assertThat(view.mediaSequence()).isEqualTo(9);
+        assertThat(view.discontinuitySequence()).as("the 1 -> 2 discontinuity is before the first segment now")
+                .isEqualTo(5);
+        assertThat(MediaPlaylistRenderer.render(view)).doesNotContain("-1-", "init-1.mp4", "#EXT-X-DISCONTINUITY\n")
+                .contains("#EXT-X-MAP:URI=\"init-2.mp4\"");
+        assertThat(view.lastMsn()).isEqualTo(restarted.lastMsn());
+        assertThat(view.nextPartNumber()).isEqualTo(restarted.nextPartNumber());
+        assertThat(restarted.fromEpoch(1)).as("nothing older than epoch 1").isSameAs(restarted);
+    }
+
+    @Test
     void lastMsnAndPartAreTheNewestPartListed() {
         MediaPlaylistSnapshot s = Playlists.live(3, 2, 4, List.of());
 

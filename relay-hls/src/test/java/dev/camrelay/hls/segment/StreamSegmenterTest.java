@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -96,13 +97,39 @@ class StreamSegmenterTest {
     void storageKeepsABoundedNumberOfSegmentsAndDropsTheOldest() {
         feed(0, 25 * 30, 25);
 
-        assertThat(store.segmentCount()).isEqualTo(config.playlistSegments() + config.retainedSegments() + 1);
-        assertThat(store.playlist().segments()).hasSize(config.playlistSegments() + 1);
+        int listed = 3 * config.targetDurationSeconds(); // 1 s segments, three target durations
+        assertThat(store.segmentCount()).isEqualTo(listed + config.retainedSegments() + 1);
+        assertThat(store.playlist().segments()).hasSize(listed + 1);
         assertThat(store.segment(1, 0)).isNull();
         assertThat(store.part(1, 0)).isNull();
         long retainedFirst = store.playlist().mediaSequence() - config.retainedSegments();
         assertThat(store.segment(1, retainedFirst)).as("kept downloadable after leaving the playlist").isNotNull();
         assertThat(store.segment(1, retainedFirst - 1)).isNull();
+    }
+
+    @Test
+    void playlistNeverLastsLessThanThreeTargetDurationsOfCompleteSegments() {
+        // RFC 8216bis 6.2.2: short GOPs make more, shorter segments; seven of them would be a 7 s playlist
+        feed(0, 25 * 40, 25);
+
+        List<SegmentInfo> complete = store.playlist().segments().stream().filter(SegmentInfo::complete).toList();
+        double duration = complete.stream().mapToDouble(SegmentInfo::duration).sum();
+        assertThat(duration).isGreaterThanOrEqualTo(3.0 * config.targetDurationSeconds());
+        assertThat(duration - complete.get(0).duration()).as("no longer than needed")
+                .isLessThan(3.0 * config.targetDurationSeconds());
+    }
+
+    @Test
+    void longSegmentsStillListAtLeastPlaylistSegments() {
+        SegmentStore longStore = new SegmentStore(config, () -> { });
+        StreamSegmenter longSegments = new StreamSegmenter(1, FORMAT, config, longStore, InstantSource.fixed(T0));
+        for (int i = 0; i < 25 * 60; i++) {
+            long dts = (long) i * FRAME;
+            longSegments.onFrame(0, dts, dts, i % 75 == 0, payload, 0, payload.capacity()); // 3 s GOPs
+        }
+
+        assertThat(longStore.playlist().segments()).filteredOn(SegmentInfo::complete)
+                .hasSize(config.playlistSegments());
     }
 
     @Test
@@ -129,6 +156,30 @@ class StreamSegmenterTest {
         feed(0, 51, 25);
 
         assertThat(store.playlist().segments().get(1).programDateTime()).isEqualTo(T0.plusSeconds(1));
+    }
+
+    @Test
+    void programDateTimeIsWhenTheMediaWasLiveNotWhenABacklogWasRead() {
+        // The reader starts at the latest keyframe, 24 frames old, and drains them at once; frame 24 is the first it
+        // gets the moment it is published, and so are the frames after it, each up to 30 ms late.
+        AtomicLong now = new AtomicLong(T0.toEpochMilli() + 24 * 40);
+        SegmentStore liveStore = new SegmentStore(config, () -> { });
+        StreamSegmenter live = new StreamSegmenter(1, FORMAT, config, liveStore,
+                () -> Instant.ofEpochMilli(now.get()));
+        for (int i = 0; i < 24; i++) {
+            live.onFrame(0, (long) i * FRAME, (long) i * FRAME, i == 0, payload, 0, 5);
+        }
+        for (int i = 24; i < 76; i++) {
+            now.set(T0.toEpochMilli() + i * 40L + (i % 3) * 15);
+            live.arrivedLive(0, (long) i * FRAME);
+            live.onFrame(0, (long) i * FRAME, (long) i * FRAME, i % 25 == 0, payload, 0, 5);
+        }
+
+        List<SegmentInfo> segments = liveStore.playlist().segments();
+        assertThat(segments.get(0).programDateTime()).as("re-dated from the first live frame").isEqualTo(T0);
+        assertThat(segments.get(1).programDateTime()).isEqualTo(T0.plusSeconds(1));
+        assertThat(segments.get(2).programDateTime()).as("late arrivals do not move the dates")
+                .isEqualTo(T0.plusSeconds(2));
     }
 
     @Test

@@ -49,6 +49,12 @@ final class ConfigChecks {
         if (!c.publicUrl().isEmpty()) {
             baseUrl(ConfigKey.PUBLIC_URL, c.publicUrl(), true);
         }
+        if (c.tlsCertificate().isEmpty() != c.tlsKey().isEmpty()) {
+            throw bad(c.tlsCertificate().isEmpty() ? ConfigKey.TLS_CERT : ConfigKey.TLS_KEY,
+                    "tlsCertificate and tlsKey go together: set both to serve HTTPS, or neither");
+        }
+        readableFile(ConfigKey.TLS_CERT, c.tlsCertificate());
+        readableFile(ConfigKey.TLS_KEY, c.tlsKey());
         try {
             StreamBufferDescriptor.checkCapacity(c.streamBufferBytes());
         } catch (IllegalArgumentException e) {
@@ -115,6 +121,22 @@ final class ConfigChecks {
             }
         } catch (URISyntaxException e) {
             throw bad(key, "'" + value + "' is not a URL: " + e.getReason());
+        }
+    }
+
+    private static void readableFile(ConfigKey key, String path) throws ConfigException {
+        if (path.isEmpty()) {
+            return;
+        }
+        boolean readable;
+        try {
+            java.nio.file.Path file = java.nio.file.Path.of(path);
+            readable = java.nio.file.Files.isRegularFile(file) && java.nio.file.Files.isReadable(file);
+        } catch (java.nio.file.InvalidPathException e) {
+            readable = false;
+        }
+        if (!readable) {
+            throw bad(key, "'" + path + "' is not a readable file");
         }
     }
 

@@ -24,10 +24,12 @@ record ConfigFile(
         Integer maxSessionTtlSeconds,
         List<String> corsOrigins,
         String logLevel,
+        String tlsCertificate,
+        String tlsKey,
         List<CameraSpec> cameras) {
 
     static ConfigFile empty() {
         return new ConfigFile(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null);
+                null, null, null, null, null, null);
     }
 }

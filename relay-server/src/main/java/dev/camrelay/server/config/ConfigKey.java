@@ -23,6 +23,9 @@ public enum ConfigKey {
     CORS_ORIGINS("corsOrigins", "own origin, https://www.gstatic.com",
             "origins allowed by CORS (environment: comma-separated)"),
     LOG_LEVEL("logLevel", "INFO", "log level: TRACE, DEBUG, INFO, WARN or ERROR"),
+    TLS_CERT("tlsCertificate", "none", "PEM certificate chain file: the HTTP port serves HTTPS with HTTP/2 (ALPN h2,"
+            + " HTTP/1.1 fallback); with tlsKey"),
+    TLS_KEY("tlsKey", "none", "PEM private key file (PKCS#8) of tlsCertificate"),
     CAMERAS("cameras", "[]", "cameras created at start-up, each like a POST /api/v1/cameras body (YAML only)");
 
     private final String yamlKey;

@@ -24,6 +24,8 @@ import java.util.List;
  * @param maxSessionTtlSeconds longest session lifetime a request may ask for
  * @param corsOrigins          allowed CORS origins; empty: the relay's own origin and https://www.gstatic.com
  * @param logLevel             TRACE, DEBUG, INFO, WARN or ERROR
+ * @param tlsCertificate       PEM certificate chain file; empty: plain HTTP (then {@code tlsKey} is empty too)
+ * @param tlsKey               PEM private key file of that certificate; empty exactly when {@code tlsCertificate} is
  * @param cameras              cameras created at start-up (validated, ids unique)
  */
 public record RelayConfig(
@@ -45,6 +47,8 @@ public record RelayConfig(
         int maxSessionTtlSeconds,
         List<String> corsOrigins,
         String logLevel,
+        String tlsCertificate,
+        String tlsKey,
         List<CameraSpec> cameras) {
 
     /** The demo camera's id (contract.md: "one built-in demo camera ({@code demo})"). */
@@ -53,6 +57,11 @@ public record RelayConfig(
     public RelayConfig {
         corsOrigins = List.copyOf(corsOrigins);
         cameras = List.copyOf(cameras);
+    }
+
+    /** Whether the HTTP port serves HTTPS (HTTP/2 with HTTP/1.1 fallback). */
+    public boolean tls() {
+        return !tlsCertificate.isEmpty();
     }
 
     /** Secrets stay out of logs and exception messages. */
@@ -64,6 +73,7 @@ public record RelayConfig(
                 + ", demo=" + demo + ", publicUrl=" + publicUrl + ", streamBufferBytes=" + streamBufferBytes
                 + ", maxSessionsPerCamera=" + maxSessionsPerCamera + ", maxCameras=" + maxCameras
                 + ", sessionTtlSeconds=" + sessionTtlSeconds + ", maxSessionTtlSeconds=" + maxSessionTtlSeconds
-                + ", corsOrigins=" + corsOrigins + ", logLevel=" + logLevel + ", cameras=" + cameras + "]";
+                + ", corsOrigins=" + corsOrigins + ", logLevel=" + logLevel + ", tlsCertificate=" + tlsCertificate
+                + ", tlsKey=" + tlsKey + ", cameras=" + cameras + "]";
     }
 }

@@ -85,6 +85,8 @@ public final class RelayConfigLoader {
                 s.integer(ConfigKey.MAX_SESSION_TTL_SECONDS, yaml.maxSessionTtlSeconds(), 86_400),
                 s.list(ConfigKey.CORS_ORIGINS, yaml.corsOrigins()),
                 s.string(ConfigKey.LOG_LEVEL, yaml.logLevel(), "INFO").toUpperCase(Locale.ROOT),
+                s.string(ConfigKey.TLS_CERT, yaml.tlsCertificate(), ""),
+                s.string(ConfigKey.TLS_KEY, yaml.tlsKey(), ""),
                 cameras);
         ConfigChecks.check(config);
         return config;

@@ -48,8 +48,8 @@ import java.util.concurrent.Executor;
  * again when it is answered.
  *
  * <p><b>Threading contract:</b> stateless apart from thread-safe collaborators; handlers run concurrently on virtual
- * threads, and blocked reloads hold no thread: they complete from the stream's publish listener (or the timeout
- * scheduler) and are rendered on {@code handlers}.
+ * threads, and blocked reloads hold no thread: they are answered on the thread that ends their wait (the HLS wake
+ * thread after a publish, or the timeout timer), with non-blocking work only (checks, lookups, cached bytes).
  */
 public final class HlsApi {
 
@@ -201,8 +201,9 @@ public final class HlsApi {
         if (now == null || now.ended() || name.number() != now.nextPartNumber()) {
             throw HttpError.notFound("no part " + name.number() + " (not hinted, or no longer held)");
         }
+        // not async: runs on the thread that completes the wait (the HLS wake thread); nothing here blocks
         return stream.awaitPlaylist(p -> p.nextPartNumber() > name.number(), timeoutMillis(stream))
-                .thenApplyAsync(ready -> {
+                .thenApply(ready -> {
                     authorize(playback.sid());
                     long bound = boundEpoch(playback, name);
                     StoredPart p = stream.store().part(bound, name.number());
@@ -210,29 +211,37 @@ public final class HlsApi {
                         throw unavailable("the hinted part did not appear within three target durations");
                     }
                     return mediaResponse(p == null ? null : p.data(), name);
-                }, handlers);
+                });
     }
 
+    /**
+     * The media playlist as this playback may see it: without the epochs older than the one it is bound to
+     * ({@link MediaPlaylistSnapshot#fromEpoch}), so a player that joined after a camera restart is never sent to media
+     * it would be refused. The first request waits until that view lists a complete segment.
+     */
     private CompletableFuture<Response> mediaPlaylist(Request request, HlsPlayback playback, HlsStream stream) {
         long timeout = timeoutMillis(stream);
-        return stream.awaitPlaylist(MediaPlaylistSnapshot::playable, timeout).thenComposeAsync(first -> {
+        // Not async: the continuations run on the thread that completes each wait (at the live edge, the HLS wake
+        // thread, once per published part for every held reload); they only check, look up and reuse cached bytes.
+        return stream.awaitPlaylist(p -> p.fromEpoch(playback.epoch()).playable(), timeout).thenCompose(first -> {
             if (first == PlaylistWaiters.TIMED_OUT) {
                 throw unavailable("the camera has produced no HLS media yet");
             }
             DeliveryDirectives d = DeliveryDirectives.parse(request.queryParam("_HLS_msn"),
-                    request.queryParam("_HLS_part"), request.queryParam("_HLS_skip"), first);
+                    request.queryParam("_HLS_part"), request.queryParam("_HLS_skip"),
+                    first.fromEpoch(playback.epoch()));
             if (d.badRequest()) {
                 throw HttpError.badRequest("bad_delivery_directive", d.reason());
             }
-            return stream.awaitPlaylist(d.msn(), d.part(), timeout).thenApplyAsync(ready -> {
+            return stream.awaitPlaylist(d.msn(), d.part(), timeout).thenApply(ready -> {
                 if (ready == PlaylistWaiters.TIMED_OUT) {
                     throw unavailable("segment " + d.msn() + (d.part() >= 0 ? " part " + d.part() : "")
                             + " did not appear within three target durations (RFC 8216bis 6.2.5.2)");
                 }
                 authorize(playback.sid()); // checked again: the session may have ended while the request waited
-                return playlistResponse(stream.rendered(ready, d.skip()));
-            }, handlers);
-        }, handlers);
+                return playlistResponse(stream.rendered(ready, playback.epoch(), d.skip()));
+            });
+        });
     }
 
     /** The playback of {@code sid}, if its session is active and everything names one camera; else 403. */

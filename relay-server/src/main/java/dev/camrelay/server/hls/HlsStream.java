@@ -12,12 +12,12 @@ import dev.camrelay.hls.segment.SegmenterConfig;
 import dev.camrelay.hls.segment.StreamSegmenter;
 import dev.camrelay.server.camera.Camera;
 import dev.camrelay.server.camera.CameraRegistry;
+import io.netty.util.Timer;
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.Executor;
 import java.util.function.Predicate;
 import org.agrona.concurrent.Agent;
 import org.slf4j.Logger;
@@ -49,26 +49,24 @@ final class HlsStream implements Agent {
     private final PlaylistWaiters waiters;
     private final InstantSource wallClock;
 
-    /** Publish times remembered, a power of two: about 25 s of 200 ms parts. */
-    static final int PUBLISH_TIMES = 128;
-    private final AtomicLongArray publishNanos = new AtomicLongArray(PUBLISH_TIMES);
-    private volatile long publishedParts;
     private volatile Rendered lastRendered;
 
     private StreamSegmenter segmenter;
     private StreamReader reader;
+    /** The reader found the ring empty on its last poll: the next frame is read the moment it is published. */
+    private boolean caughtUp;
     private volatile long epoch;
     private volatile StreamFormat format;
     private volatile boolean done;
 
     HlsStream(Camera camera, CameraRegistry cameras, SessionRegistry sessions, SegmenterConfig config,
-              ScheduledExecutorService timeouts, InstantSource wallClock) {
+              Timer timeouts, Executor wake, InstantSource wallClock) {
         this.camera = camera;
         this.cameras = cameras;
         this.sessions = sessions;
         this.config = config;
-        this.waiters = new PlaylistWaiters(timeouts);
         this.store = new SegmentStore(config, this::published);
+        this.waiters = new PlaylistWaiters(store::playlist, timeouts, wake);
         this.wallClock = wallClock;
     }
 
@@ -99,26 +97,42 @@ final class HlsStream implements Agent {
     }
 
     /**
-     * The playlist rendered as bytes, once per published snapshot and variant (full or delta update): every viewer
-     * at the live edge asks for the same snapshot, so a thousand blocked reloads cost one rendering, not a thousand.
+     * The playlist rendered as bytes for a playback bound to {@code boundEpoch} (older epochs left out,
+     * {@link MediaPlaylistSnapshot#fromEpoch}), once per published snapshot, view and variant (full or delta update):
+     * every viewer at the live edge asks for the same snapshot, so a thousand blocked reloads cost one rendering, not a
+     * thousand.
      */
-    byte[] rendered(MediaPlaylistSnapshot snapshot, boolean deltaUpdate) {
+    byte[] rendered(MediaPlaylistSnapshot snapshot, long boundEpoch, boolean deltaUpdate) {
         Rendered r = lastRendered;
         if (r == null || r.snapshot != snapshot) {
             r = new Rendered(snapshot);
             lastRendered = r;
         }
-        return r.bytes(deltaUpdate);
+        MediaPlaylistSnapshot view = snapshot.fromEpoch(boundEpoch);
+        if (view == snapshot) {
+            return r.bytes(deltaUpdate);
+        }
+        // Only right after a camera restart: the players that crossed into the new epoch, or joined then.
+        Rendered v = r.view;
+        if (v == null || v.firstMsn != view.mediaSequence()) {
+            v = new Rendered(view);
+            r.view = v;
+        }
+        return v.bytes(deltaUpdate);
     }
 
     /** One snapshot's renderings, made on first use; racing threads at worst render twice (same bytes). */
     private static final class Rendered {
         final MediaPlaylistSnapshot snapshot;
+        final long firstMsn;
         volatile byte[] full;
         volatile byte[] delta;
+        /** The snapshot without its older epochs, when a playback asked for that. */
+        volatile Rendered view;
 
         Rendered(MediaPlaylistSnapshot snapshot) {
             this.snapshot = snapshot;
+            this.firstMsn = snapshot.mediaSequence();
         }
 
         byte[] bytes(boolean deltaUpdate) {
@@ -144,36 +158,22 @@ final class HlsStream implements Agent {
         return done;
     }
 
-    /** See {@link PlaylistWaiters#await}: completes with null on timeout. */
+    /**
+     * See {@link PlaylistWaiters#await}: completes with null on timeout. Non-async continuations run on the thread
+     * that completes the future (the HLS wake thread, the timeout timer, or the caller) and must not block.
+     */
     CompletableFuture<MediaPlaylistSnapshot> awaitPlaylist(long msn, int part, long timeoutMillis) {
-        return waiters.await(store::playlist, msn, part, timeoutMillis);
+        return waiters.await(msn, part, timeoutMillis);
     }
 
-    /** The first playlist satisfying {@code condition} (or ended); null on timeout. */
+    /** The first playlist satisfying {@code condition} (or ended); null on timeout. As above. */
     CompletableFuture<MediaPlaylistSnapshot> awaitPlaylist(Predicate<MediaPlaylistSnapshot> condition,
                                                            long timeoutMillis) {
-        return waiters.await(store::playlist, condition, timeoutMillis);
+        return waiters.await(condition, timeoutMillis);
     }
 
     private void published() {
-        MediaPlaylistSnapshot playlist = store.playlist();
-        if (playlist != null) {
-            long now = System.nanoTime();
-            for (long n = publishedParts; n < playlist.nextPartNumber(); n++) {
-                publishNanos.set((int) (n & (PUBLISH_TIMES - 1)), now);
-            }
-            publishedParts = Math.max(publishedParts, playlist.nextPartNumber());
-        }
-        waiters.wake(playlist);
-    }
-
-    /**
-     * When part {@code partNumber} was published ({@link System#nanoTime()}), for latency measurements; only the last
-     * {@link #PUBLISH_TIMES} parts are remembered, older ones give 0.
-     */
-    long partPublishedNanos(long partNumber) {
-        return partNumber < publishedParts - PUBLISH_TIMES || partNumber >= publishedParts ? 0
-                : publishNanos.get((int) (partNumber & (PUBLISH_TIMES - 1)));
+        waiters.published();
     }
 
     @Override
@@ -188,7 +188,8 @@ final class HlsStream implements Agent {
         while (work < MAX_FRAMES_PER_WORK) {
             final int status = reader.poll();
             if (status == StreamReader.FRAME) {
-                segmenter.onFrame(reader.frame());
+                segmenter.onFrame(reader.frame(), caughtUp);
+                caughtUp = false;
                 work++;
             } else if (status == StreamReader.END_OF_STREAM) {
                 // The epoch ended (camera restarted or stopped); the next one, if any, is picked up by follow().
@@ -201,6 +202,7 @@ final class HlsStream implements Agent {
                 finish();
                 return work + 1;
             } else {
+                caughtUp = true;
                 break;
             }
         }
@@ -245,6 +247,7 @@ final class HlsStream implements Agent {
         format = nextFormat;
         epoch = next;
         reader = opened.get();
+        caughtUp = false; // a new reader starts at the latest keyframe: a backlog
         LOG.info("camera {}: HLS segmenter on epoch {}", camera.id(), next);
         return 1;
     }
@@ -258,7 +261,7 @@ final class HlsStream implements Agent {
             segmenter.end();
         }
         done = true;
-        waiters.wake(store.playlist());
+        waiters.published();
     }
 
     @Override

@@ -4,12 +4,15 @@ import dev.camrelay.core.session.SessionRegistry;
 import dev.camrelay.hls.segment.SegmenterConfig;
 import dev.camrelay.server.camera.Camera;
 import dev.camrelay.server.camera.CameraRegistry;
+import io.netty.util.HashedWheelTimer;
 import java.time.InstantSource;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -19,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One {@link HlsStream} per live camera: started when the camera is first seen live (a scan every
  * {@link #SCAN_PERIOD_MILLIS}) or on its first HLS request, whichever comes first, and kept across the camera's
- * epochs. All segmenters run on one dedicated Agrona agent thread; blocked-reload timeouts on one scheduler thread.
+ * epochs. All segmenters run on one dedicated Agrona agent thread; blocked reloads are woken on one "hls-wake" thread
+ * (so the segmenter never waits for them) and timed out by one hashed-wheel timer (O(1) to arm and cancel).
  *
  * <p><b>Threading contract:</b> thread-safe. {@link #forCamera} may be called concurrently (one stream per camera,
  * by {@code computeIfAbsent}); {@link #close} once, by the relay's controlling thread.
@@ -34,6 +38,8 @@ public final class HlsStreams implements AutoCloseable {
      * about a millisecond before it is segmented while an idle relay costs little CPU.
      */
     private static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** Resolution of blocked-reload timeouts (three target durations, 12 s by default): a few ticks late is fine. */
+    private static final long TIMEOUT_TICK_MILLIS = 50;
 
     private final CameraRegistry cameras;
     private final SessionRegistry sessions;
@@ -41,6 +47,8 @@ public final class HlsStreams implements AutoCloseable {
     private final InstantSource wallClock;
     private final ConcurrentHashMap<String, HlsStream> streams = new ConcurrentHashMap<>();
     private final ScheduledThreadPoolExecutor scheduler;
+    private final HashedWheelTimer timeouts;
+    private final ExecutorService wake;
     private final SegmenterPool pool;
     private final AgentRunner runner;
 
@@ -50,12 +58,10 @@ public final class HlsStreams implements AutoCloseable {
         this.sessions = sessions;
         this.config = config;
         this.wallClock = wallClock;
-        this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "hls-timeouts");
-            t.setDaemon(true);
-            return t;
-        });
+        this.scheduler = new ScheduledThreadPoolExecutor(1, daemon("hls-scan"));
         scheduler.setRemoveOnCancelPolicy(true);
+        this.timeouts = new HashedWheelTimer(daemon("hls-timeouts"), TIMEOUT_TICK_MILLIS, TimeUnit.MILLISECONDS);
+        this.wake = Executors.newSingleThreadExecutor(daemon("hls-wake"));
         this.pool = new SegmenterPool(s -> streams.remove(s.cameraId(), s));
         this.runner = new AgentRunner(new BackoffIdleStrategy(100, 10, 1_000, MAX_PARK_NANOS),
                 e -> LOG.error("HLS segmenter thread error", e), null, pool);
@@ -86,12 +92,16 @@ public final class HlsStreams implements AutoCloseable {
         return streams.values();
     }
 
-    ScheduledExecutorService scheduler() {
-        return scheduler;
+    private static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     private HlsStream start(Camera camera) {
-        HlsStream s = new HlsStream(camera, cameras, sessions, config, scheduler, wallClock);
+        HlsStream s = new HlsStream(camera, cameras, sessions, config, timeouts, wake, wallClock);
         pool.add(s);
         LOG.info("camera {}: HLS stream started", camera.id());
         return s;
@@ -111,8 +121,11 @@ public final class HlsStreams implements AutoCloseable {
 
     @Override
     public void close() {
-        scheduler.shutdownNow();
+        // segmenters first: they are what publishes, and so wakes and arms timeouts
         runner.close();
+        scheduler.shutdownNow();
+        wake.shutdownNow();
+        timeouts.stop();
         streams.clear();
     }
 }

@@ -1,25 +1,36 @@
 package dev.camrelay.server.hls;
 
 import dev.camrelay.hls.playlist.MediaPlaylistSnapshot;
-import java.util.Iterator;
+import io.netty.util.Timeout;
+import io.netty.util.Timer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
  * One stream's blocked playlist requests (RFC 8216bis §6.2.5.2), held without a thread each: a request registers a
- * future; {@link #wake} (called by the stream's segmenter thread after every publish) completes those the new
- * playlist satisfies; a scheduler completes the rest with {@link #TIMED_OUT} after three target durations.
+ * future; after every publish the stream calls {@link #published}, and one task on the {@code wake} executor completes
+ * those the newest playlist satisfies; a hashed-wheel timer completes the rest with {@link #TIMED_OUT} after three
+ * target durations.
  *
- * <p><b>Threading contract:</b> thread-safe. {@link #await} from any request thread; {@link #wake} from the one
- * publishing thread, and it only completes futures (dependent work must be asynchronous: callers chain with
- * {@code *Async}). A request registers, then checks the current playlist again, so a publish racing the registration
- * is never missed.
+ * <p><b>Threading contract:</b> {@link #await} from any thread; {@link #published} from the stream's one publishing
+ * thread, which it never delays: it only schedules the wake task (at most one pending, so a burst of publishes costs
+ * one wake with the newest playlist). The held requests are owned by that task, which runs on the single-threaded
+ * {@code wake} executor. A completed future runs its callers' non-async continuations on the thread that completed
+ * it: the wake thread, the timer's thread, or the requesting thread itself; those continuations must not block.
+ * A request registers, then checks the current playlist again, so a publish racing the registration is never missed.
+ *
+ * <p>Cost per publish is one pass over the held requests, each dropped in O(1) once complete (an earlier version
+ * removed each completed request from a linked queue by a search from its head, which costs a pass over every
+ * still-unsatisfied request ahead of it: quadratic when viewers wait for different parts).
  */
 final class PlaylistWaiters {
 
@@ -28,26 +39,37 @@ final class PlaylistWaiters {
     /** Requests one stream may hold at once; beyond it, new blocking requests are refused at once (503). */
     static final int MAX_WAITING = 20_000;
 
-    private final ConcurrentLinkedQueue<Waiter> waiting = new ConcurrentLinkedQueue<>();
+    private final Supplier<MediaPlaylistSnapshot> current;
+    private final Timer timeouts;
+    private final Executor wake;
+    private final ConcurrentLinkedQueue<Waiter> added = new ConcurrentLinkedQueue<>();
+    /** Owned by the wake task. */
+    private final List<Waiter> held = new ArrayList<>();
     private final AtomicInteger count = new AtomicInteger();
-    private final ScheduledExecutorService timeouts;
+    private final AtomicBoolean wakeScheduled = new AtomicBoolean();
+    private final Runnable wakeTask = this::wakeNow;
 
-    PlaylistWaiters(ScheduledExecutorService timeouts) {
+    /**
+     * @param current  the stream's newest playlist (null before the first)
+     * @param timeouts completes timed-out waits
+     * @param wake     a single-threaded executor for the wake task
+     */
+    PlaylistWaiters(Supplier<MediaPlaylistSnapshot> current, Timer timeouts, Executor wake) {
+        this.current = current;
         this.timeouts = timeouts;
+        this.wake = wake;
     }
 
     /**
      * The first playlist that has segment {@code msn} (part {@code part}), or any playlist when {@code msn < 0};
      * completes with {@link #TIMED_OUT} (null) after {@code timeoutMillis}, or at once when too many are waiting.
      */
-    CompletableFuture<MediaPlaylistSnapshot> await(Supplier<MediaPlaylistSnapshot> current, long msn, int part,
-                                                   long timeoutMillis) {
-        return await(current, p -> msn < 0 || p.satisfies(msn, part), timeoutMillis);
+    CompletableFuture<MediaPlaylistSnapshot> await(long msn, int part, long timeoutMillis) {
+        return await(p -> msn < 0 || p.satisfies(msn, part), timeoutMillis);
     }
 
     /** The first playlist that satisfies {@code condition}; completes with {@link #TIMED_OUT} as above. */
-    CompletableFuture<MediaPlaylistSnapshot> await(Supplier<MediaPlaylistSnapshot> current,
-                                                   Predicate<MediaPlaylistSnapshot> condition, long timeoutMillis) {
+    CompletableFuture<MediaPlaylistSnapshot> await(Predicate<MediaPlaylistSnapshot> condition, long timeoutMillis) {
         MediaPlaylistSnapshot now = current.get();
         if (ready(now, condition)) {
             return CompletableFuture.completedFuture(now);
@@ -56,25 +78,23 @@ final class PlaylistWaiters {
             count.decrementAndGet();
             return CompletableFuture.completedFuture(TIMED_OUT);
         }
-        Waiter w = new Waiter(condition, new CompletableFuture<>());
-        waiting.add(w);
-        w.timeout = timeouts.schedule(() -> finish(w, TIMED_OUT), timeoutMillis, TimeUnit.MILLISECONDS);
+        Waiter w = new Waiter(condition);
+        added.add(w);
+        w.timeout = timeouts.newTimeout(t -> finish(w, TIMED_OUT), timeoutMillis, TimeUnit.MILLISECONDS);
         now = current.get();
         if (ready(now, condition)) {
-            finish(w, now);
+            finish(w, now); // a wake that ran before the add did not see this request
         }
         return w.future;
     }
 
-    /** Completes every waiter that {@code playlist} satisfies. Called after each publish. */
-    void wake(MediaPlaylistSnapshot playlist) {
-        if (playlist == null) {
-            return;
-        }
-        for (Iterator<Waiter> it = waiting.iterator(); it.hasNext(); ) {
-            Waiter w = it.next();
-            if (ready(playlist, w.condition)) {
-                finish(w, playlist);
+    /** The stream published a new playlist (or ended): wake the requests it satisfies, on the wake thread. */
+    void published() {
+        if (wakeScheduled.compareAndSet(false, true)) {
+            try {
+                wake.execute(wakeTask);
+            } catch (RejectedExecutionException e) {
+                wakeScheduled.set(false); // the relay is shutting down: nobody is left to answer
             }
         }
     }
@@ -84,15 +104,33 @@ final class PlaylistWaiters {
         return count.get();
     }
 
-    private void finish(Waiter w, MediaPlaylistSnapshot result) {
-        if (w.future.complete(result)) {
-            waiting.remove(w);
-            count.decrementAndGet();
-            ScheduledFuture<?> t = w.timeout;
-            if (t != null && result != TIMED_OUT) {
-                t.cancel(false);
+    private void wakeNow() {
+        wakeScheduled.set(false); // before reading the playlist: a later publish schedules another wake
+        MediaPlaylistSnapshot playlist = current.get();
+        for (Waiter w; (w = added.poll()) != null; ) {
+            held.add(w);
+        }
+        for (int i = held.size() - 1; i >= 0; i--) {
+            Waiter w = held.get(i);
+            if (w.future.isDone() || (ready(playlist, w.condition) && finish(w, playlist))) {
+                Waiter moved = held.remove(held.size() - 1);
+                if (i < held.size()) {
+                    held.set(i, moved);
+                }
             }
         }
+    }
+
+    /** @return true (so the wake pass drops the request whichever thread completed it) */
+    private boolean finish(Waiter w, MediaPlaylistSnapshot result) {
+        if (w.future.complete(result)) {
+            count.decrementAndGet();
+            Timeout t = w.timeout;
+            if (t != null && result != TIMED_OUT) {
+                t.cancel();
+            }
+        }
+        return true;
     }
 
     private static boolean ready(MediaPlaylistSnapshot playlist, Predicate<MediaPlaylistSnapshot> condition) {
@@ -102,12 +140,11 @@ final class PlaylistWaiters {
     /** One held request. */
     private static final class Waiter {
         final Predicate<MediaPlaylistSnapshot> condition;
-        final CompletableFuture<MediaPlaylistSnapshot> future;
-        volatile ScheduledFuture<?> timeout;
+        final CompletableFuture<MediaPlaylistSnapshot> future = new CompletableFuture<>();
+        volatile Timeout timeout;
 
-        Waiter(Predicate<MediaPlaylistSnapshot> condition, CompletableFuture<MediaPlaylistSnapshot> future) {
+        Waiter(Predicate<MediaPlaylistSnapshot> condition) {
             this.condition = condition;
-            this.future = future;
         }
     }
 }

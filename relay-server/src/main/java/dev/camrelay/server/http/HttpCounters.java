@@ -3,7 +3,7 @@ package dev.camrelay.server.http;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Counts HTTP responses by status class and malformed requests, for {@code /metrics}.
+ * Counts HTTP responses by status class, malformed requests and failed TLS handshakes, for {@code /metrics}.
  *
  * <p>Threading: thread-safe; written by the dispatcher on any thread, read by the metrics scrape.
  */
@@ -11,6 +11,7 @@ public final class HttpCounters {
 
     private final LongAdder[] byClass = new LongAdder[6];
     private final LongAdder badRequests = new LongAdder();
+    private final LongAdder tlsHandshakeFailures = new LongAdder();
 
     public HttpCounters() {
         for (int i = 0; i < byClass.length; i++) {
@@ -36,5 +37,14 @@ public final class HttpCounters {
 
     public long badRequests() {
         return badRequests.sum();
+    }
+
+    /** An HTTPS connection closed because its TLS handshake or protocol choice failed. */
+    public void tlsHandshakeFailed() {
+        tlsHandshakeFailures.increment();
+    }
+
+    public long tlsHandshakeFailures() {
+        return tlsHandshakeFailures.sum();
     }
 }

@@ -4,11 +4,18 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
@@ -17,8 +24,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The relay's HTTP/1.1 listener (Netty): limits on request line, headers and body, keep-alive, idle timeout, and a
- * {@link RequestDispatcher} per connection.
+ * The relay's HTTP listener (Netty): HTTP/1.1 with keep-alive, or, when a TLS context is given, HTTPS on the same
+ * port with HTTP/2 chosen by ALPN and HTTP/1.1 as the fallback ({@link HttpProtocolNegotiation}). Limits on request
+ * line, headers and body, an idle timeout, and a {@link RequestDispatcher} per HTTP/1.1 connection or per HTTP/2
+ * stream ({@link Http2StreamFrameToHttpObjectCodec} turns each stream into the same request and response objects,
+ * so every route behaves the same over both).
  *
  * <p>Threading: {@link #bind} and {@link #close} from one controlling thread; connections run on the event loops.
  */
@@ -40,15 +50,23 @@ public final class HttpServer implements AutoCloseable {
     public static final int IDLE_SECONDS = 120;
     /** Netty's graceful shutdown: no quiet period, at most this long, so SIGTERM ends well within 5 s. */
     public static final int SHUTDOWN_TIMEOUT_SECONDS = 2;
+    /**
+     * HTTP/2 streams one connection may have open: a player holds a blocked playlist reload, a hinted part and a
+     * segment or two at once; 100 is the least RFC 9113 §6.5.2 recommends.
+     */
+    public static final int MAX_CONCURRENT_STREAMS = 100;
 
     private final EventLoopTransport transport;
     private final HttpService service;
+    private final SslContext tls;
     private final EventLoopGroup group;
     private Channel listener;
 
-    public HttpServer(EventLoopTransport transport, HttpService service) {
+    /** @param tls the HTTPS context ({@link HttpTls}), or null for plain HTTP/1.1 */
+    public HttpServer(EventLoopTransport transport, HttpService service, SslContext tls) {
         this.transport = transport;
         this.service = service;
+        this.tls = tls;
         int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
         this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("relay-http"),
                 transport.ioHandlers());
@@ -64,22 +82,55 @@ public final class HttpServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        HttpDecoderConfig decoder = new HttpDecoderConfig()
-                                .setMaxInitialLineLength(MAX_INITIAL_LINE_BYTES)
-                                .setMaxHeaderSize(MAX_HEADER_BYTES)
-                                .setMaxChunkSize(MAX_CHUNK_BYTES);
-                        ch.pipeline()
-                                .addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
-                                .addLast(new HttpServerCodec(decoder))
-                                .addLast(new HttpServerKeepAliveHandler())
-                                .addLast(new BodyLimitAggregator(MAX_BODY_BYTES, service.json(), service.counters()))
-                                .addLast(new RequestDispatcher(service, MAX_BODY_BYTES));
+                        ch.pipeline().addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS));
+                        if (tls == null) {
+                            addHttp1(ch.pipeline());
+                        } else {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc()),
+                                    new HttpProtocolNegotiation(HttpServer.this, service.counters()));
+                        }
                     }
                 });
         listener = b.bind(host, port).sync().channel();
         InetSocketAddress bound = (InetSocketAddress) listener.localAddress();
-        LOG.info("HTTP listening on {} (transport {}: {})", bound, transport.name(), transport.reason());
+        LOG.info("{} listening on {} (transport {}: {})", tls == null ? "HTTP" : "HTTPS (HTTP/2 and HTTP/1.1)",
+                bound, transport.name(), transport.reason());
         return bound;
+    }
+
+    /** HTTP/1.1 on a connection (plain, or TLS without ALPN or with {@code http/1.1} chosen). */
+    void addHttp1(ChannelPipeline p) {
+        HttpDecoderConfig decoder = new HttpDecoderConfig()
+                .setMaxInitialLineLength(MAX_INITIAL_LINE_BYTES)
+                .setMaxHeaderSize(MAX_HEADER_BYTES)
+                .setMaxChunkSize(MAX_CHUNK_BYTES);
+        p.addLast(new HttpServerCodec(decoder))
+                .addLast(new HttpServerKeepAliveHandler())
+                .addLast(new BodyLimitAggregator(MAX_BODY_BYTES, service.json(), service.counters()))
+                .addLast(new RequestDispatcher(service, MAX_BODY_BYTES));
+    }
+
+    /** HTTP/2 on a TLS connection that chose {@code h2}: each stream gets the HTTP/1.1 handlers' request objects. */
+    void addHttp2(ChannelPipeline p) {
+        Http2Settings settings = Http2Settings.defaultSettings()
+                .maxConcurrentStreams(MAX_CONCURRENT_STREAMS)
+                .maxHeaderListSize(MAX_HEADER_BYTES);
+        p.addLast(Http2FrameCodecBuilder.forServer().initialSettings(settings).build(),
+                new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+                    @Override
+                    protected void initChannel(Http2StreamChannel stream) {
+                        stream.pipeline()
+                                .addLast(new Http2StreamFrameToHttpObjectCodec(true))
+                                .addLast(new BodyLimitAggregator(MAX_BODY_BYTES, service.json(), service.counters()))
+                                .addLast(new RequestDispatcher(service, MAX_BODY_BYTES));
+                    }
+                }),
+                new ConnectionGuard());
+    }
+
+    /** Whether this listener serves HTTPS. */
+    public boolean tls() {
+        return tls != null;
     }
 
     @Override

@@ -73,6 +73,9 @@ public final class RelayMetrics {
         CounterWithCallback.builder().name("relay_http_bad_requests_total")
                 .help("Malformed HTTP requests (400, 413, 414, 431)")
                 .callback(cb -> cb.call(http.badRequests())).register(registry);
+        CounterWithCallback.builder().name("relay_http_tls_handshake_failures_total")
+                .help("HTTPS connections closed because the TLS handshake or the ALPN protocol choice failed")
+                .callback(cb -> cb.call(http.tlsHandshakeFailures())).register(registry);
         CounterWithCallback.builder().name("relay_token_rejections_total").help("Viewer tokens rejected, by reason")
                 .labelNames("reason")
                 .callback(cb -> {

@@ -65,6 +65,28 @@ class RelayConfigLoaderTest {
     }
 
     @Test
+    void tlsCertificateAndKeyComeFromTheFileOrTheEnvironmentAndGoTogether() throws Exception {
+        Path cert = Files.writeString(dir.resolve("cert.pem"), "-");
+        Path key = Files.writeString(dir.resolve("key.pem"), "-");
+
+        RelayConfig fromFile = RelayConfigLoader.load(yaml("tlsCertificate: " + cert + "\ntlsKey: " + key + "\n"),
+                Map.of());
+        RelayConfig fromEnv = RelayConfigLoader.load(null, Map.of("RELAY_TLS_CERT", cert.toString(),
+                "RELAY_TLS_KEY", key.toString()));
+
+        assertThat(fromFile.tls()).isTrue();
+        assertThat(fromEnv.tlsKey()).isEqualTo(key.toString());
+        assertThat(RelayConfigLoader.load(null, Map.of()).tls()).isFalse();
+        assertThatThrownBy(() -> RelayConfigLoader.load(null, Map.of("RELAY_TLS_CERT", cert.toString())))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("tlsKey (RELAY_TLS_KEY)");
+        assertThatThrownBy(() -> RelayConfigLoader.load(null, Map.of("RELAY_TLS_CERT", cert.toString(),
+                "RELAY_TLS_KEY", dir.resolve("missing.pem").toString())))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("RELAY_TLS_KEY")
+                .hasMessageContaining("not a readable file");
+        assertThat(RelayConfigLoader.helpText()).contains("RELAY_TLS_CERT", "RELAY_TLS_KEY", "HTTP/2");
+    }
+
+    @Test
     void badValueIsAnErrorNamingTheKey() throws Exception {
         Path file = yaml("httpPort: eighty\n");
 

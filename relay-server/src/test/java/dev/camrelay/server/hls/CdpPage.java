@@ -15,10 +15,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A minimal Chrome DevTools Protocol client for one page target, over {@code java.net.http}'s WebSocket: enough to
- * run {@code Runtime.evaluate} and read the result by value.
+ * install a script that runs before the page's own, navigate, and run {@code Runtime.evaluate} and read the result by
+ * value.
  *
- * <p>Threading: {@link #evaluate} from one test thread; replies arrive on the WebSocket's thread and complete the
- * matching future.
+ * <p>Threading: {@link #call} and {@link #evaluate} from one test thread; replies arrive on the WebSocket's thread
+ * and complete the matching future.
  */
 final class CdpPage implements AutoCloseable {
 
@@ -35,16 +36,15 @@ final class CdpPage implements AutoCloseable {
         String list = http.send(java.net.http.HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + port + "/json/list")).timeout(Duration.ofSeconds(5)).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-        String ws = null;
         for (JsonNode target : HlsTestRig.JSON.readTree(list)) {
             if ("page".equals(target.path("type").asText())) {
-                ws = target.path("webSocketDebuggerUrl").asText();
-                break;
+                return attach(http, target.path("webSocketDebuggerUrl").asText());
             }
         }
-        if (ws == null) {
-            throw new AssertionError("no page target in " + list);
-        }
+        throw new AssertionError("no page target in " + list);
+    }
+
+    private static CdpPage attach(HttpClient http, String ws) throws Exception {
         CdpPage[] page = new CdpPage[1];
         StringBuilder frame = new StringBuilder();
         WebSocket socket = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
@@ -78,17 +78,37 @@ final class CdpPage implements AutoCloseable {
 
     /** Evaluates {@code expression} in the page and returns its value (JSON). */
     JsonNode evaluate(String expression) throws Exception {
-        int id = ids.incrementAndGet();
-        CompletableFuture<JsonNode> reply = new CompletableFuture<>();
-        pending.put(id, reply);
-        ObjectNode msg = HlsTestRig.JSON.createObjectNode().put("id", id).put("method", "Runtime.evaluate");
-        msg.putObject("params").put("expression", expression).put("returnByValue", true).put("awaitPromise", true);
-        socket.sendText(HlsTestRig.JSON.writeValueAsString(msg), true).get(5, TimeUnit.SECONDS);
-        JsonNode r = reply.get(10, TimeUnit.SECONDS);
-        if (r.has("error") || r.path("result").has("exceptionDetails")) {
+        ObjectNode params = HlsTestRig.JSON.createObjectNode().put("expression", expression)
+                .put("returnByValue", true).put("awaitPromise", true);
+        JsonNode r = call("Runtime.evaluate", params);
+        if (r.path("result").has("exceptionDetails")) {
             throw new AssertionError("evaluate failed: " + r);
         }
         return r.path("result").path("result").path("value");
+    }
+
+    /** Runs {@code source} in every document this page loads from now on, before the document's own scripts. */
+    void addScriptBeforeLoad(String source) throws Exception {
+        call("Page.addScriptToEvaluateOnNewDocument", HlsTestRig.JSON.createObjectNode().put("source", source));
+    }
+
+    void navigate(String url) throws Exception {
+        call("Page.navigate", HlsTestRig.JSON.createObjectNode().put("url", url));
+    }
+
+    /** Sends one CDP command and returns the whole reply; fails on a CDP error or no reply within 10 s. */
+    JsonNode call(String method, ObjectNode params) throws Exception {
+        int id = ids.incrementAndGet();
+        CompletableFuture<JsonNode> reply = new CompletableFuture<>();
+        pending.put(id, reply);
+        ObjectNode msg = HlsTestRig.JSON.createObjectNode().put("id", id).put("method", method);
+        msg.set("params", params);
+        socket.sendText(HlsTestRig.JSON.writeValueAsString(msg), true).get(5, TimeUnit.SECONDS);
+        JsonNode r = reply.get(10, TimeUnit.SECONDS);
+        if (r.has("error")) {
+            throw new AssertionError(method + " failed: " + r);
+        }
+        return r;
     }
 
     @Override

@@ -36,8 +36,7 @@ final class HlsTestRig implements AutoCloseable {
 
     final Relay relay;
     final String base;
-    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(TIMEOUT).build();
+    final HttpClient http;
 
     HlsTestRig() throws Exception {
         this(Map.of());
@@ -45,13 +44,24 @@ final class HlsTestRig implements AutoCloseable {
 
     /** @param extraEnv further configuration, e.g. a higher session cap for load */
     HlsTestRig(Map<String, String> extraEnv) throws Exception {
+        this(extraEnv, null);
+    }
+
+    /**
+     * @param trust for a relay serving HTTPS ({@code RELAY_TLS_CERT} in {@code extraEnv}): an SSL context that
+     *              trusts its certificate; null for plain HTTP
+     */
+    HlsTestRig(Map<String, String> extraEnv, javax.net.ssl.SSLContext trust) throws Exception {
         Map<String, String> env = new java.util.HashMap<>(Map.of(
                 "RELAY_HTTP_PORT", "0", "RELAY_RTSP_PORT", "0", "RELAY_WEBRTC_PORT", "0",
                 "RELAY_BIND", "127.0.0.1", "RELAY_ADMIN_KEY", ADMIN_KEY,
                 "RELAY_STREAM_BUFFER_BYTES", Integer.toString(4 << 20)));
         env.putAll(extraEnv);
         relay = Relay.start(RelayConfigLoader.load(null, env));
-        base = "http://127.0.0.1:" + relay.ports().http();
+        base = (trust == null ? "http" : "https") + "://127.0.0.1:" + relay.ports().http();
+        HttpClient.Builder client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(TIMEOUT);
+        http = (trust == null ? client : client.sslContext(trust)).build();
         awaitLive("demo");
     }
 

@@ -1,0 +1,126 @@
+package dev.camrelay.server.hls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.camrelay.hls.playlist.MediaPlaylistSnapshot;
+import dev.camrelay.hls.playlist.PartInfo;
+import dev.camrelay.hls.playlist.SegmentInfo;
+import io.netty.util.HashedWheelTimer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Held blocking reloads: woken by the publish that satisfies them, timed out otherwise, never lost. */
+class PlaylistWaitersTest {
+
+    private final AtomicReference<MediaPlaylistSnapshot> current = new AtomicReference<>();
+    private final HashedWheelTimer timer = new HashedWheelTimer(10, TimeUnit.MILLISECONDS);
+    /** The wake task runs when the test says so, as on the one wake thread. */
+    private final List<Runnable> wakeTasks = new ArrayList<>();
+    private final PlaylistWaiters waiters = new PlaylistWaiters(current::get, timer, wakeTasks::add);
+
+    @AfterEach
+    void stopTimer() {
+        timer.stop();
+    }
+
+    /** Segment 0 complete (5 parts), then segment 1 with {@code parts} parts. */
+    private static MediaPlaylistSnapshot edge(int parts) {
+        List<PartInfo> five = new ArrayList<>();
+        List<PartInfo> some = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            five.add(new PartInfo(i, 0.2, i == 0));
+            if (i < parts) {
+                some.add(new PartInfo(i, 0.2, i == 0));
+            }
+        }
+        return new MediaPlaylistSnapshot(4, 0.2, 0, List.of(
+                new SegmentInfo(0, 1, Instant.EPOCH, 1.0, five, true, 0),
+                SegmentInfo.inProgress(1, 1, Instant.EPOCH.plusSeconds(1), some, 5)), false, List.of());
+    }
+
+    private void publish(MediaPlaylistSnapshot p) {
+        current.set(p);
+        waiters.published();
+        List<Runnable> tasks = List.copyOf(wakeTasks);
+        wakeTasks.clear();
+        tasks.forEach(Runnable::run);
+    }
+
+    @Test
+    void aPublishWakesExactlyTheReloadsItSatisfies() {
+        publish(edge(1));
+        CompletableFuture<MediaPlaylistSnapshot> part1 = waiters.await(1, 1, 10_000);
+        CompletableFuture<MediaPlaylistSnapshot> part3 = waiters.await(1, 3, 10_000);
+        assertThat(waiters.size()).isEqualTo(2);
+
+        publish(edge(2));
+
+        assertThat(part1).isCompletedWithValueMatching(p -> p.lastPart() == 1);
+        assertThat(part3).isNotDone();
+        assertThat(waiters.size()).isEqualTo(1);
+    }
+
+    @Test
+    void aBurstOfPublishesIsOneWakeWithTheNewestPlaylist() {
+        publish(edge(1));
+        CompletableFuture<MediaPlaylistSnapshot> next = waiters.await(1, 1, 10_000);
+
+        current.set(edge(2));
+        waiters.published();
+        current.set(edge(3));
+        waiters.published();
+        assertThat(wakeTasks).hasSize(1);
+        wakeTasks.remove(0).run();
+
+        assertThat(next).isCompletedWithValueMatching(p -> p.lastPart() == 2);
+    }
+
+    @Test
+    void aReloadAlreadySatisfiedIsAnsweredWithoutBeingHeld() {
+        publish(edge(3));
+
+        assertThat(waiters.await(1, 2, 10_000)).isCompletedWithValueMatching(p -> p.lastPart() == 2);
+        assertThat(waiters.size()).isZero();
+    }
+
+    @Test
+    void aReloadNobodySatisfiesTimesOut() throws Exception {
+        publish(edge(1));
+
+        CompletableFuture<MediaPlaylistSnapshot> held = waiters.await(1, 4, 50);
+
+        assertThat(held.get(5, TimeUnit.SECONDS)).isSameAs(PlaylistWaiters.TIMED_OUT);
+        assertThat(waiters.size()).isZero();
+    }
+
+    @Test
+    void tenThousandHeldReloadsAreAllWokenByOnePublish() {
+        publish(edge(1));
+        List<CompletableFuture<MediaPlaylistSnapshot>> held = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            held.add(waiters.await(1, 1, 60_000));
+        }
+
+        publish(edge(2));
+
+        assertThat(held).allSatisfy(f -> assertThat(f).isCompleted());
+        assertThat(waiters.size()).isZero();
+    }
+
+    @Test
+    void beyondTheLimitANewReloadIsRefusedAtOnce() {
+        publish(edge(1));
+        for (int i = 0; i < PlaylistWaiters.MAX_WAITING; i++) {
+            waiters.await(1, 1, 60_000);
+        }
+
+        assertThat(waiters.await(1, 1, 60_000)).isCompletedWithValue(PlaylistWaiters.TIMED_OUT);
+        assertThat(waiters.size()).isEqualTo(PlaylistWaiters.MAX_WAITING);
+    }
+}

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# LL-HLS egress load: one relay (the built-in demo camera: 640x360, 25 fps, 1 s GOP, 200 ms parts) and a load client
+# in its own JVM (scripts/hls-load/LlHlsLoadClient.java: Netty, one event loop) playing N players at once, each with
+# its own viewer session and connection:
+# a blocking reload for the next part, then that part, as hls.js does at the live edge. Reports, per N, the time from
+# a part being complete at the relay (its EXT-X-PROGRAM-DATE-TIME-dated end) to the client receiving the blocked
+# reload that lists it (p50/p99/max), reloads answered per second, errors, and the relay's CPU (% of one core, from
+# /proc/PID/stat over the window).
+#   scripts/hls-load.sh [N ...]     default: 1 100 1000; SECONDS_MEASURED (default 10)
+#   PIN=1 (default): the relay on CPU 1, the client on CPU 0 (taskset), so they do not compete for one core; PIN=0: not
+# Bounded: every process runs under `timeout` and is killed by its PID at the end; traffic stays on 127.0.0.1.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+# shellcheck source=scripts/lib/java.sh
+source scripts/lib/java.sh
+find_java
+PY=/usr/bin/python3
+MEASURE=${SECONDS_MEASURED:-10}
+PIN=${PIN:-1}
+counts=("$@")
+[ ${#counts[@]} -eq 0 ] && counts=(1 100 1000)
+work=$(mktemp -d)
+pids=()
+stop() { pkill -9 -P "$1" 2>/dev/null || true; kill -9 "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+cleanup() { for p in "${pids[@]}"; do stop "$p"; done; rm -rf "$work"; }
+trap cleanup EXIT
+trap 'echo "hls-load: failed at line $LINENO" >&2' ERR
+free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+relay_cpu=(); client_cpu=()
+if [ "$PIN" = 1 ]; then relay_cpu=(taskset -c 1); client_cpu=(taskset -c 0); fi
+
+# Build once (./relay builds on first use or when sources changed).
+RELAY_HTTP_PORT=0 timeout 600 ./relay --help > /dev/null
+echo "hls-load: $(date -u +%FT%TZ), $(nproc) CPUs, pinned=$PIN, load before: $(cat /proc/loadavg)"
+for n in "${counts[@]}"; do
+  export RELAY_HTTP_PORT=$(free_port) RELAY_RTSP_PORT=0 RELAY_WEBRTC_PORT=0 RELAY_BIND=127.0.0.1
+  export RELAY_ADMIN_KEY=hls-load-admin-key-$$ RELAY_MAX_SESSIONS_PER_CAMERA=$((n + 10))
+  base="http://127.0.0.1:$RELAY_HTTP_PORT"
+  timeout $((MEASURE + 600)) "${relay_cpu[@]}" ./relay > "$work/relay-$n.log" 2>&1 &
+  relay_pid=$!
+  pids+=("$relay_pid")
+  for _ in $(seq 1 240); do
+    curl -fsS -o /dev/null "$base/readyz" 2>/dev/null && break
+    kill -0 "$relay_pid" 2>/dev/null || { echo "relay exited:" >&2; cat "$work/relay-$n.log" >&2; exit 1; }
+    sleep 0.5
+  done
+  jvm_pid=$(pgrep -P "$relay_pid" java || echo "$relay_pid")
+  [ -r "/proc/$jvm_pid/stat" ] || jvm_pid=$relay_pid
+  # shellcheck disable=SC2046
+  timeout $((MEASURE + 300)) "${client_cpu[@]}" "$JAVA" $(relay_jvm_flags) -Dclk.tck="$(getconf CLK_TCK)" \
+    -cp relay-server/target/relay-server.jar scripts/hls-load/LlHlsLoadClient.java \
+    "$base" "$RELAY_ADMIN_KEY" demo "$n" "$MEASURE" "$jvm_pid" &
+  client=$!
+  pids+=("$client")
+  wait "$client"
+  stop "$relay_pid"
+done
+echo "hls-load: load after: $(cat /proc/loadavg)"
