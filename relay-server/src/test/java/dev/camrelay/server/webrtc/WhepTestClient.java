@@ -1,20 +1,15 @@
 package dev.camrelay.server.webrtc;
 
-import static java.nio.charset.StandardCharsets.US_ASCII;
-
 import dev.camrelay.webrtc.dtls.DtlsCertificate;
 import dev.camrelay.webrtc.dtls.DtlsSrtpClient;
 import dev.camrelay.webrtc.dtls.SrtpKeyingMaterial;
 import dev.camrelay.webrtc.dtls.SrtpProfile;
+import dev.camrelay.webrtc.ice.ConnectivityCheck;
 import dev.camrelay.webrtc.ice.IceCredentials;
 import dev.camrelay.webrtc.ice.MediaPortDemultiplexer;
 import dev.camrelay.webrtc.sdp.SdpFingerprint;
 import dev.camrelay.webrtc.srtp.SrtpTransform;
 import dev.camrelay.webrtc.srtp.SrtpTransforms;
-import dev.camrelay.webrtc.stun.StunDescriptor;
-import dev.camrelay.webrtc.stun.StunIntegrity;
-import dev.camrelay.webrtc.stun.StunMessage;
-import dev.camrelay.webrtc.stun.StunMessageEncoder;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -29,6 +24,8 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -48,6 +45,9 @@ final class WhepTestClient implements AutoCloseable {
     private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(10);
     private static final int HANDSHAKE_TIMEOUT_MILLIS = 10_000;
     private static final int RECEIVE_BUFFER_BYTES = 4 << 20;
+    private static final long CHECK_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    private static final long CHECK_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final int RECEIVE_POLL_MILLIS = 50;
 
     final AccessUnitAssembler media = new AccessUnitAssembler();
     final IceCredentials ice = IceCredentials.generate(RANDOM);
@@ -78,67 +78,21 @@ final class WhepTestClient implements AutoCloseable {
         socket.setReceiveBufferSize(RECEIVE_BUFFER_BYTES);
     }
 
-    /** A Chrome-like recvonly offer with H.264 packetization-mode 1, rtcp-mux, NACK, PLI and RTX. */
+    /** A Chrome-like offer ({@link PlayerOffer}) with {@code a=<direction>}, H.264 and RTX. */
     String offer(String direction) {
         return offer(direction, true);
     }
 
-    /** The same, with or without an RTX format (RFC 4588) for the H.264 one. */
     String offer(String direction, boolean rtx) {
-        String sdp = String.join("\r\n",
-                "v=0",
-                "o=- 4611731400430051336 2 IN IP4 127.0.0.1",
-                "s=-",
-                "t=0 0",
-                "a=group:BUNDLE 0",
-                "a=msid-semantic: WMS",
-                "m=video 9 UDP/TLS/RTP/SAVPF 96 97",
-                "c=IN IP4 0.0.0.0",
-                "a=rtcp:9 IN IP4 0.0.0.0",
-                "a=ice-ufrag:" + ice.ufrag(),
-                "a=ice-pwd:" + ice.pwd(),
-                "a=ice-options:trickle",
-                "a=fingerprint:" + certificate.fingerprint().toAttributeValue(),
-                "a=setup:actpass",
-                "a=mid:0",
-                "a=" + direction,
-                "a=rtcp-mux",
-                "a=rtcp-rsize",
-                "a=rtpmap:96 H264/90000",
-                "a=rtcp-fb:96 nack",
-                "a=rtcp-fb:96 nack pli",
-                "a=fmtp:96 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f",
-                "a=rtpmap:97 rtx/90000",
-                "a=fmtp:97 apt=96",
-                "");
-        return rtx ? sdp : sdp.replace("96 97\r\n", "96\r\n").replace("a=rtpmap:97 rtx/90000\r\na=fmtp:97 apt=96\r\n",
-                "");
+        return PlayerOffer.video(ice, certificate.fingerprint(), direction, rtx);
     }
 
-    /** The video offer plus a recvonly audio section offering Opus, PCMU and PCMA (mid 1, bundled). */
     String offerWithAudio() {
-        return offer("recvonly").replace("a=group:BUNDLE 0", "a=group:BUNDLE 0 1") + String.join("\r\n",
-                "m=audio 9 UDP/TLS/RTP/SAVPF 111 0 8",
-                "c=IN IP4 0.0.0.0",
-                "a=ice-ufrag:" + ice.ufrag(),
-                "a=ice-pwd:" + ice.pwd(),
-                "a=fingerprint:" + certificate.fingerprint().toAttributeValue(),
-                "a=setup:actpass",
-                "a=mid:1",
-                "a=recvonly",
-                "a=rtcp-mux",
-                "a=rtpmap:111 opus/48000/2",
-                "a=fmtp:111 minptime=10;useinbandfec=1",
-                "a=rtpmap:0 PCMU/8000",
-                "a=rtpmap:8 PCMA/8000",
-                "");
+        return PlayerOffer.withAudio(ice, certificate.fingerprint());
     }
 
-    /** The video offer with H265/90000 (payload type 98) before the H.264 one, as an H.265-capable browser's. */
     String offerWithH265() {
-        return offer("recvonly").replace("m=video 9 UDP/TLS/RTP/SAVPF 96 97", "m=video 9 UDP/TLS/RTP/SAVPF 98 96 97")
-                .replace("a=rtpmap:96 H264/90000", "a=rtpmap:98 H265/90000\r\na=rtcp-fb:98 nack\r\n"
-                        + "a=fmtp:98 level-id=93;profile-id=1;tier-flag=0;tx-mode=SRST\r\na=rtpmap:96 H264/90000");
+        return PlayerOffer.withH265(ice, certificate.fingerprint());
     }
 
     /** POSTs an offer; on 201 remembers the answer, Location and ETag. */
@@ -193,7 +147,7 @@ final class WhepTestClient implements AutoCloseable {
         socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(candidate.group(1))));
         String remoteUfrag = attribute("ice-ufrag");
         String remotePwd = attribute("ice-pwd");
-        checkIce(remoteUfrag, remotePwd);
+        nominate(remoteUfrag, remotePwd, ice.ufrag());
 
         DtlsSrtpClient dtls = new DtlsSrtpClient(new BcTlsCrypto(RANDOM), certificate,
                 SdpFingerprint.parse(attribute("fingerprint")), profiles);
@@ -206,35 +160,12 @@ final class WhepTestClient implements AutoCloseable {
 
     /** Sends a generic NACK (RFC 4585 §6.2.1) for one packet, over SRTCP. */
     void sendNack(int mediaSsrc, int sequence) throws IOException {
-        byte[] p = new byte[16 + outbound.rtcpOverhead()];
-        p[0] = (byte) 0x81; // V=2, FMT=1
-        p[1] = (byte) 205;  // RTPFB
-        p[3] = 3;           // 4 words - 1
-        p[7] = 1;           // sender SSRC 1
-        putInt(p, 8, mediaSsrc);
-        p[12] = (byte) (sequence >>> 8);
-        p[13] = (byte) sequence;
-        int n = outbound.protectRtcp(p, 0, 16);
-        socket.send(new DatagramPacket(p, n));
+        sendRtcp(PlayerRtcp.nack(mediaSsrc, sequence, outbound.rtcpOverhead()), PlayerRtcp.NACK_LENGTH);
     }
 
     /** Sends a Picture Loss Indication (RFC 4585 §6.3.1), over SRTCP. */
     void sendPli(int mediaSsrc) throws IOException {
-        byte[] p = new byte[12 + outbound.rtcpOverhead()];
-        p[0] = (byte) 0x81; // V=2, FMT=1
-        p[1] = (byte) 206;  // PSFB
-        p[3] = 2;           // 3 words - 1
-        p[7] = 1;
-        putInt(p, 8, mediaSsrc);
-        int n = outbound.protectRtcp(p, 0, 12);
-        socket.send(new DatagramPacket(p, n));
-    }
-
-    private static void putInt(byte[] p, int at, int v) {
-        p[at] = (byte) (v >>> 24);
-        p[at + 1] = (byte) (v >>> 16);
-        p[at + 2] = (byte) (v >>> 8);
-        p[at + 3] = (byte) v;
+        sendRtcp(PlayerRtcp.pli(mediaSsrc, outbound.rtcpOverhead()), PlayerRtcp.PLI_LENGTH);
     }
 
     /**
@@ -242,32 +173,37 @@ final class WhepTestClient implements AutoCloseable {
      * latest sender report, so the relay can compute the round trip.
      */
     void sendReceiverReport(int mediaSsrc) throws IOException {
-        byte[] p = new byte[32 + outbound.rtcpOverhead()];
-        p[0] = (byte) 0x81; // V=2, RC=1
-        p[1] = (byte) 201;  // RR
-        p[3] = 7;           // 8 words - 1
-        p[7] = 1;
-        putInt(p, 8, mediaSsrc);
-        putInt(p, 16, media.lastSequence());
-        putInt(p, 24, lastSrNtpMiddle);
-        putInt(p, 28, (int) ((System.nanoTime() - lastSrNanos) * 65536 / 1_000_000_000L));
-        int n = outbound.protectRtcp(p, 0, 32);
-        socket.send(new DatagramPacket(p, n));
+        int delay = (int) ((System.nanoTime() - lastSrNanos) * 65536 / 1_000_000_000L);
+        sendRtcp(PlayerRtcp.receiverReport(mediaSsrc, media.lastSequence(), lastSrNtpMiddle, delay,
+                outbound.rtcpOverhead()), PlayerRtcp.RECEIVER_REPORT_LENGTH);
+    }
+
+    private void sendRtcp(byte[] packet, int length) throws IOException {
+        int n = outbound.protectRtcp(packet, 0, length);
+        socket.send(new DatagramPacket(packet, n));
     }
 
     /**
-     * After an ICE restart: checks with USE-CANDIDATE under the new credentials (our new ufrag {@code localUfrag}),
-     * while media keeps arriving (played, not lost), until one is answered with integrity or 3 s pass.
+     * After an ICE restart: nominates the pair under the new credentials (our new ufrag {@code localUfrag}) while
+     * media keeps arriving (played, not lost).
      */
     void recheck(String remoteUfrag, String remotePwd, String localUfrag) throws IOException {
-        byte[] request = bindingRequest(remoteUfrag + ":" + localUfrag, remotePwd);
+        nominate(remoteUfrag, remotePwd, localUfrag);
+    }
+
+    /**
+     * Sends checks with USE-CANDIDATE (RFC 8445 §7.2.2) every {@link #CHECK_INTERVAL_NANOS} until one is answered with
+     * integrity under {@code remotePwd} or {@link #CHECK_TIMEOUT_NANOS} pass; media arriving meanwhile is played.
+     */
+    private void nominate(String remoteUfrag, String remotePwd, String localUfrag) throws IOException {
+        byte[] request = ConnectivityCheck.request(remoteUfrag + ":" + localUfrag, remotePwd);
         socket.setSoTimeout(100);
-        long deadline = System.nanoTime() + 3_000_000_000L;
-        long nextSend = 0;
-        while (System.nanoTime() < deadline) {
-            if (System.nanoTime() >= nextSend) {
+        long deadline = System.nanoTime() + CHECK_TIMEOUT_NANOS;
+        long nextSend = System.nanoTime();
+        while (System.nanoTime() - deadline < 0) {
+            if (System.nanoTime() - nextSend >= 0) {
                 socket.send(new DatagramPacket(request, request.length));
-                nextSend = System.nanoTime() + 200_000_000L;
+                nextSend = System.nanoTime() + CHECK_INTERVAL_NANOS;
             }
             DatagramPacket reply = new DatagramPacket(buffer, buffer.length);
             try {
@@ -275,67 +211,45 @@ final class WhepTestClient implements AutoCloseable {
             } catch (SocketTimeoutException e) {
                 continue;
             }
-            int first = buffer[0] & 0xFF;
-            if (first > 3) {
-                onDatagram(buffer, reply.getLength());
+            if (MediaPortDemultiplexer.classify(new UnsafeBuffer(buffer), 0, reply.getLength())
+                    != MediaPortDemultiplexer.STUN) {
+                if (inbound != null) {
+                    onDatagram(buffer, reply.getLength());
+                }
                 continue;
             }
-            StunMessage response = new StunMessage();
-            if (response.wrap(new UnsafeBuffer(buffer), 0, reply.getLength()) == StunMessage.OK
-                    && response.messageType() == StunDescriptor.BINDING_SUCCESS_RESPONSE
-                    && response.verifyMessageIntegrity(StunIntegrity.newHmacSha1(remotePwd.getBytes(US_ASCII)))) {
+            if (ConnectivityCheck.isAnsweredBy(buffer, reply.getLength(), remotePwd)) {
                 return;
             }
         }
-        throw new AssertionError("no authenticated ICE binding success under the restarted credentials");
-    }
-
-    private void checkIce(String remoteUfrag, String remotePwd) throws IOException {
-        byte[] request = bindingRequest(remoteUfrag + ":" + ice.ufrag(), remotePwd);
-        socket.setSoTimeout(1000);
-        for (int attempt = 0; attempt < 5; attempt++) {
-            socket.send(new DatagramPacket(request, request.length));
-            DatagramPacket reply = new DatagramPacket(buffer, buffer.length);
-            try {
-                socket.receive(reply);
-            } catch (SocketTimeoutException e) {
-                continue;
-            }
-            StunMessage response = new StunMessage();
-            if (response.wrap(new UnsafeBuffer(buffer), 0, reply.getLength()) == StunMessage.OK
-                    && response.messageType() == StunDescriptor.BINDING_SUCCESS_RESPONSE
-                    && response.verifyMessageIntegrity(StunIntegrity.newHmacSha1(remotePwd.getBytes(US_ASCII)))) {
-                return;
-            }
-        }
-        throw new AssertionError("no authenticated ICE binding success from the relay");
-    }
-
-    static byte[] bindingRequest(String username, String pwd) {
-        byte[] txId = new byte[12];
-        RANDOM.nextBytes(txId);
-        UnsafeBuffer buf = new UnsafeBuffer(new byte[512]);
-        StunMessageEncoder enc = new StunMessageEncoder()
-                .wrap(buf, 0, StunDescriptor.BINDING_REQUEST, new UnsafeBuffer(txId), 0)
-                .addAttribute(StunDescriptor.USERNAME, username.getBytes(US_ASCII))
-                .addAttribute(StunDescriptor.PRIORITY, new byte[] {0x6e, 0, 0x1e, (byte) 0xff})
-                .addAttribute(StunDescriptor.ICE_CONTROLLING, new byte[8])
-                .addAttribute(StunDescriptor.USE_CANDIDATE, new byte[0])
-                .addMessageIntegrity(StunIntegrity.newHmacSha1(pwd.getBytes(US_ASCII)))
-                .addFingerprint();
-        return Arrays.copyOf(buf.byteArray(), enc.length());
+        throw new AssertionError("no authenticated ICE binding success under the relay's ufrag " + remoteUfrag);
     }
 
     /** Receives and plays media for {@code duration}; returns RTP packets received in that time. */
     long receiveFor(Duration duration) throws IOException {
         long before = rtpPacketsReceived;
+        receiveUntil(() -> false, duration);
+        return rtpPacketsReceived - before;
+    }
+
+    /**
+     * Receives and plays media until the next sender report arrives or {@code within} passes; true if one did. Its
+     * arrival time is when this loop read it: called once the start-up burst is played, that is when it reached the
+     * socket (a report read behind a backlog of the burst would make the relay's round trip too long by the backlog).
+     */
+    boolean receiveNextSenderReport(Duration within) throws IOException {
+        long before = lastSrNanos;
+        return receiveUntil(() -> lastSrNanos != before, within);
+    }
+
+    private boolean receiveUntil(BooleanSupplier done, Duration within) throws IOException {
         while (!early.isEmpty()) {
             byte[] d = early.poll();
             onDatagram(d, d.length);
         }
-        long deadline = System.nanoTime() + duration.toNanos();
-        socket.setSoTimeout(50);
-        while (System.nanoTime() < deadline) {
+        long deadline = System.nanoTime() + within.toNanos();
+        socket.setSoTimeout(RECEIVE_POLL_MILLIS);
+        while (System.nanoTime() - deadline < 0) {
             DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
             try {
                 socket.receive(packet);
@@ -343,8 +257,11 @@ final class WhepTestClient implements AutoCloseable {
                 continue;
             }
             onDatagram(buffer, packet.getLength());
+            if (done.getAsBoolean()) {
+                return true;
+            }
         }
-        return rtpPacketsReceived - before;
+        return false;
     }
 
     private void onDatagram(byte[] d, int length) {

@@ -2,18 +2,11 @@ package dev.camrelay.webrtc.dtls;
 
 import dev.camrelay.webrtc.sdp.SdpFingerprint;
 import java.io.IOException;
-import java.security.MessageDigest;
 import java.util.Hashtable;
 import org.bouncycastle.tls.AlertDescription;
-import org.bouncycastle.tls.Certificate;
 import org.bouncycastle.tls.CertificateRequest;
-import org.bouncycastle.tls.CipherSuite;
 import org.bouncycastle.tls.DefaultTlsClient;
-import org.bouncycastle.tls.ExporterLabel;
-import org.bouncycastle.tls.HashAlgorithm;
 import org.bouncycastle.tls.ProtocolVersion;
-import org.bouncycastle.tls.SignatureAlgorithm;
-import org.bouncycastle.tls.SignatureAndHashAlgorithm;
 import org.bouncycastle.tls.TlsAuthentication;
 import org.bouncycastle.tls.TlsCredentials;
 import org.bouncycastle.tls.TlsFatalAlert;
@@ -21,9 +14,6 @@ import org.bouncycastle.tls.TlsSRTPUtils;
 import org.bouncycastle.tls.TlsServerCertificate;
 import org.bouncycastle.tls.TlsUtils;
 import org.bouncycastle.tls.UseSRTPData;
-import org.bouncycastle.tls.crypto.TlsCertificate;
-import org.bouncycastle.tls.crypto.TlsCryptoParameters;
-import org.bouncycastle.tls.crypto.impl.bc.BcDefaultTlsCredentialedSigner;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 
 /**
@@ -35,8 +25,6 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
  * into the offer), and accepting the relay's certificate only if it matches the answer's {@code a=fingerprint}.
  */
 public final class DtlsSrtpClient extends DefaultTlsClient {
-
-    private static final int[] CIPHER_SUITES = {CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256};
 
     private final BcTlsCrypto crypto;
     private final DtlsCertificate own;
@@ -50,14 +38,24 @@ public final class DtlsSrtpClient extends DefaultTlsClient {
      */
     public DtlsSrtpClient(BcTlsCrypto crypto, DtlsCertificate own, SdpFingerprint expectedServer,
                           SrtpProfile... profiles) {
+        this(crypto, own, expectedServer, ids(profiles));
+    }
+
+    /** Offers the use_srtp protection profile ids as given, known to the relay or not (RFC 5764 §4.1.2). */
+    DtlsSrtpClient(BcTlsCrypto crypto, DtlsCertificate own, SdpFingerprint expectedServer, int[] profileIds) {
         super(crypto);
         this.crypto = crypto;
         this.own = own;
         this.expectedServer = expectedServer;
-        this.offeredProfiles = new int[profiles.length];
+        this.offeredProfiles = profileIds.clone();
+    }
+
+    private static int[] ids(SrtpProfile[] profiles) {
+        int[] ids = new int[profiles.length];
         for (int i = 0; i < profiles.length; i++) {
-            offeredProfiles[i] = profiles[i].id();
+            ids[i] = profiles[i].id();
         }
+        return ids;
     }
 
     /** The exported SRTP keys once the handshake completed, else null. */
@@ -67,12 +65,12 @@ public final class DtlsSrtpClient extends DefaultTlsClient {
 
     @Override
     protected ProtocolVersion[] getSupportedVersions() {
-        return ProtocolVersion.DTLSv12.only();
+        return DtlsSrtpPeer.versions();
     }
 
     @Override
     protected int[] getSupportedCipherSuites() {
-        return TlsUtils.getSupportedCipherSuites(getCrypto(), CIPHER_SUITES);
+        return DtlsSrtpPeer.cipherSuites(getCrypto());
     }
 
     @Override
@@ -102,18 +100,12 @@ public final class DtlsSrtpClient extends DefaultTlsClient {
         return new TlsAuthentication() {
             @Override
             public void notifyServerCertificate(TlsServerCertificate serverCertificate) throws IOException {
-                byte[] der = serverCertificate.getCertificate().getCertificateAt(0).getEncoded();
-                byte[] hash = DtlsCertificate.digest(expectedServer.hashFunction(), der);
-                if (hash == null || !MessageDigest.isEqual(hash, expectedServer.value())) {
-                    throw new TlsFatalAlert(AlertDescription.bad_certificate, "certificate does not match the answer");
-                }
+                DtlsSrtpPeer.requireFingerprint(serverCertificate.getCertificate(), expectedServer);
             }
 
             @Override
             public TlsCredentials getClientCredentials(CertificateRequest request) throws IOException {
-                Certificate chain = new Certificate(new TlsCertificate[] {crypto.createCertificate(own.der())});
-                return new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), crypto, own.privateKey(),
-                        chain, new SignatureAndHashAlgorithm(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa));
+                return DtlsSrtpPeer.credentials(context, crypto, own);
             }
         };
     }
@@ -121,7 +113,6 @@ public final class DtlsSrtpClient extends DefaultTlsClient {
     @Override
     public void notifyHandshakeComplete() throws IOException {
         super.notifyHandshakeComplete();
-        keyingMaterial = SrtpKeyingMaterial.split(selected,
-                context.exportKeyingMaterial(ExporterLabel.dtls_srtp, null, selected.keyingMaterialLength()));
+        keyingMaterial = DtlsSrtpPeer.exportKeys(context, selected);
     }
 }

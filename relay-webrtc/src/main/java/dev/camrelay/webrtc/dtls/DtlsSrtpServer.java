@@ -2,28 +2,19 @@ package dev.camrelay.webrtc.dtls;
 
 import dev.camrelay.webrtc.sdp.SdpFingerprint;
 import java.io.IOException;
-import java.security.MessageDigest;
 import java.util.Hashtable;
 import java.util.Vector;
 import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.Certificate;
 import org.bouncycastle.tls.CertificateRequest;
-import org.bouncycastle.tls.CipherSuite;
 import org.bouncycastle.tls.ClientCertificateType;
 import org.bouncycastle.tls.DefaultTlsServer;
-import org.bouncycastle.tls.ExporterLabel;
-import org.bouncycastle.tls.HashAlgorithm;
 import org.bouncycastle.tls.ProtocolVersion;
-import org.bouncycastle.tls.SignatureAlgorithm;
-import org.bouncycastle.tls.SignatureAndHashAlgorithm;
 import org.bouncycastle.tls.TlsCredentialedSigner;
 import org.bouncycastle.tls.TlsFatalAlert;
 import org.bouncycastle.tls.TlsSRTPUtils;
 import org.bouncycastle.tls.TlsUtils;
 import org.bouncycastle.tls.UseSRTPData;
-import org.bouncycastle.tls.crypto.TlsCertificate;
-import org.bouncycastle.tls.crypto.TlsCryptoParameters;
-import org.bouncycastle.tls.crypto.impl.bc.BcDefaultTlsCredentialedSigner;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 
 /**
@@ -40,11 +31,6 @@ public final class DtlsSrtpServer extends DefaultTlsServer {
 
     /** Give up a handshake that has not finished in this time (the WHEP session is then torn down). */
     public static final int HANDSHAKE_TIMEOUT_MILLIS = 10_000;
-
-    private static final int[] CIPHER_SUITES = {
-        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-    };
 
     private final BcTlsCrypto crypto;
     private final DtlsCertificate certificate;
@@ -69,12 +55,12 @@ public final class DtlsSrtpServer extends DefaultTlsServer {
 
     @Override
     protected ProtocolVersion[] getSupportedVersions() {
-        return ProtocolVersion.DTLSv12.only();
+        return DtlsSrtpPeer.versions();
     }
 
     @Override
     protected int[] getSupportedCipherSuites() {
-        return TlsUtils.getSupportedCipherSuites(getCrypto(), CIPHER_SUITES);
+        return DtlsSrtpPeer.cipherSuites(getCrypto());
     }
 
     @Override
@@ -84,10 +70,7 @@ public final class DtlsSrtpServer extends DefaultTlsServer {
 
     @Override
     protected TlsCredentialedSigner getECDSASignerCredentials() throws IOException {
-        Certificate chain = new Certificate(new TlsCertificate[] {crypto.createCertificate(certificate.der())});
-        return new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), crypto,
-                certificate.privateKey(), chain,
-                new SignatureAndHashAlgorithm(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa));
+        return DtlsSrtpPeer.credentials(context, crypto, certificate);
     }
 
     @Override
@@ -103,11 +86,7 @@ public final class DtlsSrtpServer extends DefaultTlsServer {
         if (clientCertificate == null || clientCertificate.isEmpty()) {
             throw new TlsFatalAlert(AlertDescription.handshake_failure, "client certificate required (RFC 5763 §5)");
         }
-        byte[] der = clientCertificate.getCertificateAt(0).getEncoded();
-        byte[] actual = DtlsCertificate.digest(remoteFingerprint.hashFunction(), der);
-        if (actual == null || !MessageDigest.isEqual(actual, remoteFingerprint.value())) {
-            throw new TlsFatalAlert(AlertDescription.bad_certificate, "certificate does not match a=fingerprint");
-        }
+        DtlsSrtpPeer.requireFingerprint(clientCertificate, remoteFingerprint);
     }
 
     @Override
@@ -142,8 +121,6 @@ public final class DtlsSrtpServer extends DefaultTlsServer {
     @Override
     public void notifyHandshakeComplete() throws IOException {
         super.notifyHandshakeComplete();
-        byte[] material = context.exportKeyingMaterial(ExporterLabel.dtls_srtp, null,
-                selectedProfile.keyingMaterialLength());
-        keyingMaterial = SrtpKeyingMaterial.split(selectedProfile, material);
+        keyingMaterial = DtlsSrtpPeer.exportKeys(context, selectedProfile);
     }
 }

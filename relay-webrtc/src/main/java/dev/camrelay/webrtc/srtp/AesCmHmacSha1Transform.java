@@ -47,8 +47,7 @@ public final class AesCmHmacSha1Transform implements SrtpTransform {
     private final byte[] keystream = new byte[CHUNK_BLOCKS * AES_BLOCK];
     private final byte[] digest = new byte[SHA1_LENGTH];
     private final byte[] rocBytes = new byte[4];
-    private final RolloverCounters rocs = new RolloverCounters();
-    private int srtcpIndex;
+    private final PacketIndices indices = new PacketIndices();
 
     public AesCmHmacSha1Transform(byte[] masterKey, byte[] masterSalt) {
         if (masterKey.length != KEY_LENGTH || masterSalt.length != SALT_LENGTH) {
@@ -83,28 +82,19 @@ public final class AesCmHmacSha1Transform implements SrtpTransform {
     }
 
     @Override
-    public int rtpOverhead() {
+    public int tagLength() {
         return TAG_LENGTH;
     }
 
     @Override
-    public int rtcpOverhead() {
-        return SRTCP_INDEX_LENGTH + TAG_LENGTH;
-    }
-
-    @Override
     public int protectRtp(byte[] p, int offset, int length) {
-        int header = SrtpPackets.rtpHeaderLength(p, offset, length);
+        int header = indices.readRtp(p, offset, length);
         if (header < 0) {
             return MALFORMED;
         }
-        int ssrc = SrtpPackets.getInt(p, offset + 8);
-        int seq = SrtpPackets.sequence(p, offset);
-        int slot = rocs.slot(ssrc, seq);
-        long index = rocs.estimate(slot, seq);
-        rocs.update(slot, index);
-        crypt(rtpAes, rtpSalt, ssrc, index, p, offset + header, length - header);
-        authenticate(rtpMac, p, offset, length, (int) (index >>> 16));
+        indices.acceptRtp();
+        crypt(rtpAes, rtpSalt, indices.ssrc(), indices.index(), p, offset + header, length - header);
+        authenticate(rtpMac, p, offset, length, (int) (indices.index() >>> 16));
         System.arraycopy(digest, 0, p, offset + length, TAG_LENGTH);
         return length + TAG_LENGTH;
     }
@@ -112,20 +102,16 @@ public final class AesCmHmacSha1Transform implements SrtpTransform {
     @Override
     public int unprotectRtp(byte[] p, int offset, int length) {
         int authenticated = length - TAG_LENGTH;
-        int header = SrtpPackets.rtpHeaderLength(p, offset, Math.max(0, authenticated));
+        int header = indices.readRtp(p, offset, Math.max(0, authenticated));
         if (header < 0) {
             return MALFORMED;
         }
-        int ssrc = SrtpPackets.getInt(p, offset + 8);
-        int seq = SrtpPackets.sequence(p, offset);
-        int slot = rocs.slot(ssrc, seq);
-        long index = rocs.estimate(slot, seq);
-        authenticate(rtpMac, p, offset, authenticated, (int) (index >>> 16));
+        authenticate(rtpMac, p, offset, authenticated, (int) (indices.index() >>> 16));
         if (!SrtpPackets.tagEquals(digest, 0, p, offset + authenticated, TAG_LENGTH)) {
             return AUTH_FAILED;
         }
-        rocs.update(slot, index);
-        crypt(rtpAes, rtpSalt, ssrc, index, p, offset + header, authenticated - header);
+        indices.acceptRtp();
+        crypt(rtpAes, rtpSalt, indices.ssrc(), indices.index(), p, offset + header, authenticated - header);
         return authenticated;
     }
 
@@ -134,8 +120,7 @@ public final class AesCmHmacSha1Transform implements SrtpTransform {
         if (length < RTCP_CLEAR_PREFIX) {
             return MALFORMED;
         }
-        int index = srtcpIndex;
-        srtcpIndex = (srtcpIndex + 1) & SRTCP_INDEX_MASK;
+        int index = indices.nextSrtcpIndex();
         int ssrc = SrtpPackets.getInt(p, offset + 4);
         crypt(rtcpAes, rtcpSalt, ssrc, index, p, offset + RTCP_CLEAR_PREFIX, length - RTCP_CLEAR_PREFIX);
         SrtpPackets.putInt(p, offset + length, SRTCP_E_FLAG | index);

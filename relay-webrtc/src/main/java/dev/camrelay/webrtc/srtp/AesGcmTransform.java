@@ -41,9 +41,8 @@ public final class AesGcmTransform implements SrtpTransform {
     private final byte[] iv = new byte[SALT_LENGTH];
     private final byte[] lastIv = new byte[SALT_LENGTH];
     private final byte[] rtcpAad = new byte[RTCP_CLEAR_PREFIX + SRTCP_INDEX_LENGTH];
-    private final RolloverCounters rocs = new RolloverCounters();
+    private final PacketIndices indices = new PacketIndices();
     private SecretKeySpec lastKey;
-    private int srtcpIndex;
 
     public AesGcmTransform(byte[] masterKey, byte[] masterSalt) {
         if (masterKey.length != KEY_LENGTH || masterSalt.length != SALT_LENGTH) {
@@ -82,27 +81,18 @@ public final class AesGcmTransform implements SrtpTransform {
     }
 
     @Override
-    public int rtpOverhead() {
+    public int tagLength() {
         return TAG_LENGTH;
     }
 
     @Override
-    public int rtcpOverhead() {
-        return TAG_LENGTH + SRTCP_INDEX_LENGTH;
-    }
-
-    @Override
     public int protectRtp(byte[] p, int offset, int length) {
-        int header = SrtpPackets.rtpHeaderLength(p, offset, length);
+        int header = indices.readRtp(p, offset, length);
         if (header < 0) {
             return MALFORMED;
         }
-        int ssrc = SrtpPackets.getInt(p, offset + 8);
-        int seq = SrtpPackets.sequence(p, offset);
-        int slot = rocs.slot(ssrc, seq);
-        long index = rocs.estimate(slot, seq);
-        rocs.update(slot, index);
-        rtpIv(ssrc, index);
+        indices.acceptRtp();
+        rtpIv(indices.ssrc(), indices.index());
         try {
             initEncrypt(rtpKey);
             cipher.updateAAD(p, offset, header);
@@ -114,20 +104,16 @@ public final class AesGcmTransform implements SrtpTransform {
 
     @Override
     public int unprotectRtp(byte[] p, int offset, int length) {
-        int header = SrtpPackets.rtpHeaderLength(p, offset, Math.max(0, length - TAG_LENGTH));
+        int header = indices.readRtp(p, offset, Math.max(0, length - TAG_LENGTH));
         if (header < 0) {
             return MALFORMED;
         }
-        int ssrc = SrtpPackets.getInt(p, offset + 8);
-        int seq = SrtpPackets.sequence(p, offset);
-        int slot = rocs.slot(ssrc, seq);
-        long index = rocs.estimate(slot, seq);
-        rtpIv(ssrc, index);
+        rtpIv(indices.ssrc(), indices.index());
         try {
             cipher.init(Cipher.DECRYPT_MODE, rtpKey, new GCMParameterSpec(TAG_BITS, iv));
             cipher.updateAAD(p, offset, header);
             int n = cipher.doFinal(p, offset + header, length - header, p, offset + header);
-            rocs.update(slot, index);
+            indices.acceptRtp();
             return header + n;
         } catch (AEADBadTagException e) {
             return AUTH_FAILED;
@@ -141,8 +127,7 @@ public final class AesGcmTransform implements SrtpTransform {
         if (length < RTCP_CLEAR_PREFIX) {
             return MALFORMED;
         }
-        int index = srtcpIndex;
-        srtcpIndex = (srtcpIndex + 1) & SRTCP_INDEX_MASK;
+        int index = indices.nextSrtcpIndex();
         int ssrc = SrtpPackets.getInt(p, offset + 4);
         rtcpIv(ssrc, index);
         System.arraycopy(p, offset, rtcpAad, 0, RTCP_CLEAR_PREFIX);

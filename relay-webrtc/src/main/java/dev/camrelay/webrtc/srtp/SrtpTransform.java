@@ -16,11 +16,18 @@ public interface SrtpTransform {
     /** Too short, or a header whose lengths overrun the packet. */
     int MALFORMED = -2;
 
-    /** Bytes an SRTP packet is longer than its RTP packet. */
-    int rtpOverhead();
+    /** Length of the authentication tag each protected packet ends with (RFC 3711 §3.1; RFC 7714 §8.1, §9.1). */
+    int tagLength();
 
-    /** Bytes an SRTCP packet is longer than its RTCP packet. */
-    int rtcpOverhead();
+    /** Bytes an SRTP packet is longer than its RTP packet: the tag (no MKI is ever negotiated). */
+    default int rtpOverhead() {
+        return tagLength();
+    }
+
+    /** Bytes an SRTCP packet is longer than its RTCP packet: the E flag with the SRTCP index, and the tag. */
+    default int rtcpOverhead() {
+        return SrtpPackets.SRTCP_INDEX_LENGTH + tagLength();
+    }
 
     /**
      * Encrypts and authenticates the RTP packet at {@code packet[offset, offset + length)} in place.

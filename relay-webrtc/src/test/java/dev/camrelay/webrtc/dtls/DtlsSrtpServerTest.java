@@ -69,7 +69,7 @@ class DtlsSrtpServerTest {
 
         SrtpKeyingMaterial server = outcome.server.keyingMaterial();
         assertThat(server.profile()).isEqualTo(SrtpProfile.AEAD_AES_128_GCM);
-        assertThat(server).isEqualTo(outcome.client.keyingMaterial);
+        assertThat(server).isEqualTo(outcome.client.keyingMaterial());
         assertThat(server.serverKey()).hasSize(16).isNotEqualTo(server.clientKey());
         assertThat(server.serverSalt()).hasSize(12);
     }
@@ -80,7 +80,7 @@ class DtlsSrtpServerTest {
 
         assertThat(outcome.server.keyingMaterial().profile()).isEqualTo(SrtpProfile.AES128_CM_HMAC_SHA1_80);
         assertThat(outcome.server.keyingMaterial().serverSalt()).hasSize(14);
-        assertThat(outcome.server.keyingMaterial()).isEqualTo(outcome.client.keyingMaterial);
+        assertThat(outcome.server.keyingMaterial()).isEqualTo(outcome.client.keyingMaterial());
     }
 
     @Test
@@ -99,7 +99,7 @@ class DtlsSrtpServerTest {
                         alert -> assertThat(alert.getAlertDescription()).isEqualTo(AlertDescription.handshake_failure));
     }
 
-    private record Outcome(DtlsSrtpServer server, TestDtlsSrtpClient client) {
+    private record Outcome(DtlsSrtpServer server, DtlsSrtpClient client) {
     }
 
     private Outcome handshake(SdpFingerprint offeredClientFingerprint, int... clientProfiles) throws Exception {
@@ -117,8 +117,8 @@ class DtlsSrtpServerTest {
             }
         });
 
-        TestDtlsSrtpClient client = new TestDtlsSrtpClient(new BcTlsCrypto(RANDOM), CLIENT_CERT,
-                SERVER_CERT.fingerprint(), clientProfiles);
+        DtlsSrtpClient client = new DtlsSrtpClient(new BcTlsCrypto(RANDOM), CLIENT_CERT, SERVER_CERT.fingerprint(),
+                clientProfiles);
         clientSocket.connect(serverSocket.getLocalSocketAddress());
         clientSocket.setSoTimeout(5_000);
         try {

@@ -1,6 +1,5 @@
 package dev.camrelay.webrtc.integration;
 
-import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.camrelay.core.media.Codec;
@@ -8,9 +7,11 @@ import dev.camrelay.core.media.StreamFormat;
 import dev.camrelay.core.media.TrackFormat;
 import dev.camrelay.webrtc.dtls.DtlsCertificate;
 import dev.camrelay.webrtc.dtls.DtlsPacketTransport;
+import dev.camrelay.webrtc.dtls.DtlsSrtpClient;
 import dev.camrelay.webrtc.dtls.DtlsSrtpServer;
 import dev.camrelay.webrtc.dtls.SrtpKeyingMaterial;
-import dev.camrelay.webrtc.dtls.TestClientAccess;
+import dev.camrelay.webrtc.dtls.SrtpProfile;
+import dev.camrelay.webrtc.ice.ConnectivityCheck;
 import dev.camrelay.webrtc.ice.IceCredentials;
 import dev.camrelay.webrtc.ice.IceLiteAgent;
 import dev.camrelay.webrtc.ice.IceLiteSession;
@@ -20,9 +21,6 @@ import dev.camrelay.webrtc.sdp.SdpOffer;
 import dev.camrelay.webrtc.sdp.SdpOfferParser;
 import dev.camrelay.webrtc.sdp.WhepAnswer;
 import dev.camrelay.webrtc.sdp.WhepAnswerBuilder;
-import dev.camrelay.webrtc.stun.StunDescriptor;
-import dev.camrelay.webrtc.stun.StunIntegrity;
-import dev.camrelay.webrtc.stun.StunMessage;
 import dev.camrelay.webrtc.stun.StunMessageEncoder;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,8 +38,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.bouncycastle.tls.DTLSClientProtocol;
 import org.bouncycastle.tls.DTLSServerProtocol;
 import org.bouncycastle.tls.DTLSTransport;
+import org.bouncycastle.tls.UDPTransport;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -98,16 +98,16 @@ class OnePortHandshakeTest {
         assertThat(answer.sdp()).contains("a=candidate:1 1 udp 2130706431 127.0.0.1 " + port + " typ host");
         browserSocket.connect(relaySocket.getLocalSocketAddress());
         browserSocket.setSoTimeout(5_000);
-        byte[] check = check(ufrag + ":" + offer.iceUfrag(), pwd);
+        byte[] check = ConnectivityCheck.request(ufrag + ":" + offer.iceUfrag(), pwd);
         browserSocket.send(new DatagramPacket(check, check.length));
         byte[] reply = new byte[1500];
         DatagramPacket replyPacket = new DatagramPacket(reply, reply.length);
         browserSocket.receive(replyPacket);
 
-        StunMessage response = new StunMessage();
-        assertThat(response.wrap(new UnsafeBuffer(reply), 0, replyPacket.getLength())).isEqualTo(StunMessage.OK);
-        assertThat(response.messageType()).isEqualTo(StunDescriptor.BINDING_SUCCESS_RESPONSE);
-        assertThat(response.verifyMessageIntegrity(StunIntegrity.newHmacSha1(pwd.getBytes(US_ASCII)))).isTrue();
+        assertThat(MediaPortDemultiplexer.classify(new UnsafeBuffer(reply), 0, replyPacket.getLength()))
+                .isEqualTo(MediaPortDemultiplexer.STUN);
+        assertThat(ConnectivityCheck.isAnsweredBy(reply, replyPacket.getLength(), pwd))
+                .as("a Binding success response with integrity under the answer's ice-pwd").isTrue();
         assertThat(session.nominatedAddress()).isEqualTo(browserSocket.getLocalSocketAddress());
 
         CompletableFuture<DTLSTransport> accepted = CompletableFuture.supplyAsync(() -> {
@@ -117,8 +117,10 @@ class OnePortHandshakeTest {
                 throw new IllegalStateException(e);
             }
         });
-        SrtpKeyingMaterial browserKeys = TestClientAccess.connect(browserSocket, browserCert,
-                relayCert.fingerprint());
+        DtlsSrtpClient browser = new DtlsSrtpClient(new BcTlsCrypto(RANDOM), browserCert, relayCert.fingerprint(),
+                SrtpProfile.AEAD_AES_128_GCM, SrtpProfile.AES128_CM_HMAC_SHA1_80);
+        new DTLSClientProtocol().connect(browser, new UDPTransport(browserSocket, 1500)).close();
+        SrtpKeyingMaterial browserKeys = browser.keyingMaterial();
         accepted.get(10, TimeUnit.SECONDS).close();
 
         assertThat(dtlsServer.keyingMaterial()).isEqualTo(browserKeys);
@@ -165,23 +167,6 @@ class OnePortHandshakeTest {
         } catch (IOException e) {
             // socket closed at the end of the test
         }
-    }
-
-    private static byte[] check(String username, String pwd) {
-        byte[] txId = new byte[12];
-        RANDOM.nextBytes(txId);
-        UnsafeBuffer buf = new UnsafeBuffer(new byte[256]);
-        StunMessageEncoder enc = new StunMessageEncoder()
-                .wrap(buf, 0, StunDescriptor.BINDING_REQUEST, new UnsafeBuffer(txId), 0)
-                .addAttribute(StunDescriptor.USERNAME, username.getBytes(US_ASCII))
-                .addAttribute(StunDescriptor.PRIORITY, new byte[] {0x6e, 0, 0x1e, (byte) 0xff})
-                .addAttribute(StunDescriptor.ICE_CONTROLLING, new byte[8])
-                .addAttribute(StunDescriptor.USE_CANDIDATE, new byte[0])
-                .addMessageIntegrity(StunIntegrity.newHmacSha1(pwd.getBytes(US_ASCII)))
-                .addFingerprint();
-        byte[] bytes = new byte[enc.length()];
-        buf.getBytes(0, bytes);
-        return bytes;
     }
 
     private static String attribute(String sdp, String name) {
