@@ -1,7 +1,5 @@
 package dev.camrelay.server.webrtc;
 
-import dev.camrelay.webrtc.ice.IceLiteAgent;
-import dev.camrelay.webrtc.ice.IceLiteSession;
 import dev.camrelay.webrtc.ice.MediaPortDemultiplexer;
 import dev.camrelay.webrtc.srtp.SrtpTransform;
 import dev.camrelay.webrtc.stun.StunMessageEncoder;
@@ -10,13 +8,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
-import java.util.HashMap;
-import java.util.Map;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * Single-threaded: runs on the one event loop of the WebRTC UDP channel, which also owns the {@link IceLiteAgent}
- * and the session-by-ICE map ({@link #attach} and {@link #detach} are submitted to that loop).
+ * Single-threaded: runs on the one event loop of the WebRTC UDP channel, which also owns the {@link IceRoutes} it
+ * routes by (changes to them are submitted to that loop).
  *
  * <p>Demultiplexes every datagram by its first byte (RFC 7983 §7): STUN to the ICE-lite agent (routed by the ufrag in
  * USERNAME), DTLS and SRTCP to the session whose valid ICE check came from the sender's address (after an ICE
@@ -29,48 +25,15 @@ final class MediaPortHandler extends SimpleChannelInboundHandler<DatagramPacket>
     /** Largest datagram considered (Ethernet MTU payload); WebRTC peers send at most ~1200 bytes. */
     static final int MAX_DATAGRAM = 1500;
 
-    private final IceLiteAgent agent = new IceLiteAgent();
-    private final Map<IceLiteSession, WhepSession> sessions = new HashMap<>();
     private final byte[] in = new byte[MAX_DATAGRAM];
     private final UnsafeBuffer inView = new UnsafeBuffer(in);
     private final UnsafeBuffer out = new UnsafeBuffer(new byte[StunMessageEncoder.MIN_CAPACITY + 512]);
+    private final IceRoutes routes;
     private final WebRtcCounters counters;
 
-    MediaPortHandler(WebRtcCounters counters) {
+    MediaPortHandler(IceRoutes routes, WebRtcCounters counters) {
+        this.routes = routes;
         this.counters = counters;
-    }
-
-    /** Event loop: starts answering checks for one of the session's ICE sessions; false on a ufrag collision. */
-    boolean attach(WhepSession session, IceLiteSession ice) {
-        if (!agent.register(ice)) {
-            return false;
-        }
-        sessions.put(ice, session);
-        return true;
-    }
-
-    /** Event loop: stops answering the session's checks, all its ICE sessions, and revokes consent. */
-    void detach(WhepSession session) {
-        detach(session, session.ice());
-        IceLiteSession previous = session.previousIce();
-        if (previous != null) {
-            detach(session, previous);
-        }
-    }
-
-    /** Event loop: one ICE session of a WHEP session is over (replaced by a restart, or its consent expired). */
-    void detach(WhepSession session, IceLiteSession ice) {
-        agent.unregister(ice);
-        sessions.remove(ice);
-        session.forgetPrevious(ice);
-    }
-
-    IceLiteAgent agent() {
-        return agent;
-    }
-
-    WhepSession sessionOf(IceLiteSession ice) {
-        return sessions.get(ice);
     }
 
     @Override
@@ -94,7 +57,7 @@ final class MediaPortHandler extends SimpleChannelInboundHandler<DatagramPacket>
     }
 
     private void onStun(ChannelHandlerContext ctx, int length, InetSocketAddress sender) {
-        int n = agent.onStunPacket(inView, 0, length, sender, System.nanoTime(), out, 0);
+        int n = routes.agent().onStunPacket(inView, 0, length, sender, System.nanoTime(), out, 0);
         if (n > 0) {
             ByteBuf reply = ctx.alloc().directBuffer(n);
             reply.writeBytes(out.byteArray(), 0, n);
@@ -105,14 +68,14 @@ final class MediaPortHandler extends SimpleChannelInboundHandler<DatagramPacket>
     }
 
     private void onDtls(int length, InetSocketAddress sender) {
-        WhepSession session = route(sender);
+        WhepSession session = routes.route(sender);
         if (session == null || !session.dtls.offer(inView, 0, length)) {
             WebRtcCounters.add(counters.dtlsDropped, 1);
         }
     }
 
     private void onRtcp(int length, InetSocketAddress sender) {
-        WhepSession session = route(sender);
+        WhepSession session = routes.route(sender);
         SrtpTransform srtcp = session == null ? null : session.inbound();
         if (srtcp == null) {
             WebRtcCounters.add(counters.rtpDropped, 1);
@@ -127,10 +90,5 @@ final class MediaPortHandler extends SimpleChannelInboundHandler<DatagramPacket>
         if (!session.rtcp.offer(inView, 0, n)) {
             WebRtcCounters.add(counters.rtcpDropped, 1);
         }
-    }
-
-    private WhepSession route(InetSocketAddress sender) {
-        IceLiteSession ice = agent.sessionFor(sender);
-        return ice == null ? null : sessions.get(ice);
     }
 }

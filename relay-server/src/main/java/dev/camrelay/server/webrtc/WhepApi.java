@@ -76,7 +76,7 @@ public final class WhepApi {
                     Map.of("Retry-After", Integer.toString(RETRY_AFTER_SECONDS)));
         }
         ViewerSession viewer = viewerSession(claims, camera);
-        WebRtcEgress.Opened opened = egress.open(viewer, parsed.offer(), format.get());
+        OfferAnswer.Result opened = egress.open(viewer, parsed.offer(), format.get());
         if (opened.rejection() != null) {
             throw HttpError.badRequest("bad_offer", opened.rejection());
         }

@@ -11,11 +11,14 @@ import dev.camrelay.webrtc.rtp.VideoPacketizer;
 import dev.camrelay.webrtc.rtp.RtpSendHistory;
 import dev.camrelay.webrtc.sdp.WhepAnswer;
 import dev.camrelay.webrtc.srtp.SrtpTransform;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -84,21 +87,37 @@ final class WhepSession {
         long lastRtpTimestampNanos;
     }
 
-    WhepSession(String id, ViewerSession viewer, IceLiteSession ice, DtlsPacketTransport dtls, WhepAnswer answer,
-                int videoSsrc, int videoTrack, VideoPacketizer packetizer, int rtxSsrc, int audioSsrc, int audioTrack,
-                AudioPacketizer audio, int transportSequenceStart) {
+    /** Where the session's DTLS datagrams are written; called on its DTLS thread. */
+    @FunctionalInterface
+    interface DatagramWriter {
+        void write(byte[] datagram, int offset, int length, InetSocketAddress to) throws IOException;
+    }
+
+    /**
+     * @param dtlsWriter writes the DTLS transport's datagrams to the nominated address; before a nomination they are
+     *                   dropped, and DTLS retransmits them (RFC 6347 §4.2.4)
+     */
+    WhepSession(String id, ViewerSession viewer, IceLiteSession ice, DatagramWriter dtlsWriter, WhepAnswer answer,
+                int videoSsrc, int videoTrack, VideoPacketizer packetizer, int rtxSsrc, int rtxSequenceStart,
+                int audioSsrc, int audioTrack, AudioPacketizer audio, int transportSequenceStart) {
         this.id = id;
         this.label = label(id);
         this.viewer = viewer;
         this.ice = ice;
         this.etag = etagOf(ice);
-        this.dtls = dtls;
+        this.dtls = new DtlsPacketTransport((datagram, offset, length) -> {
+            InetSocketAddress to = nominatedAddress();
+            if (to != null) {
+                dtlsWriter.write(datagram, offset, length, to);
+            }
+        });
         this.answer = answer;
         this.videoSsrc = videoSsrc;
         this.videoTrack = videoTrack;
         this.packetizer = packetizer;
         this.rtxPayloadType = answer.rtxPayloadType();
         this.rtxSsrc = rtxPayloadType >= 0 ? rtxSsrc : 0;
+        this.rtxSequence = rtxSequenceStart;
         this.audio = audio;
         this.audioSsrc = audioSsrc;
         this.audioTrack = audio == null ? -1 : audioTrack;
@@ -198,6 +217,34 @@ final class WhepSession {
 
     String cameraId() {
         return viewer.cameraId();
+    }
+
+    /**
+     * What {@code GET /api/v1/sessions} shows of this WHEP session (any thread; the estimate's values are read as
+     * the sender thread last wrote them): the negotiated media, whether media flows, and the per-session estimate
+     * built from the viewer's feedback.
+     */
+    Map<String, Object> details() {
+        SessionEstimator e = estimator;
+        Map<String, Object> estimate = new LinkedHashMap<>();
+        estimate.put("bandwidthBitsPerSecond", e.bandwidth());
+        estimate.put("receiveRateBitsPerSecond", e.receiveRate());
+        estimate.put("rembBitsPerSecond", e.remb());
+        estimate.put("lossFraction", e.lossFraction());
+        estimate.put("rttMillis", e.rttMicros() / 1000.0);
+        estimate.put("jitterMillis", e.jitterMillis());
+        estimate.put("queueDelayMillis", e.queueDelayMicros() / 1000.0);
+        estimate.put("reportBlocks", e.reportBlocks());
+        estimate.put("transportFeedbacks", e.transportFeedbacks());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("whepSession", label);
+        out.put("connected", outbound() != null && nominatedAddress() != null);
+        out.put("video", answer.videoCodec().name());
+        out.put("audio", answer.audioCodec() == null ? null : answer.audioCodec().name());
+        out.put("rtx", rtxPayloadType >= 0);
+        out.put("transportCc", transportCcId > 0);
+        out.put("estimate", estimate);
+        return out;
     }
 
     @Override
