@@ -1,13 +1,6 @@
 package dev.camrelay.webrtc.rtp;
 
 import static dev.camrelay.webrtc.rtp.RtpDescriptor.HEADER_LENGTH;
-import static dev.camrelay.webrtc.rtp.RtpDescriptor.MARKER_BIT;
-import static dev.camrelay.webrtc.rtp.RtpDescriptor.MARKER_PT_OFFSET;
-import static dev.camrelay.webrtc.rtp.RtpDescriptor.SEQUENCE_OFFSET;
-import static dev.camrelay.webrtc.rtp.RtpDescriptor.SSRC_OFFSET;
-import static dev.camrelay.webrtc.rtp.RtpDescriptor.TIMESTAMP_OFFSET;
-import static dev.camrelay.webrtc.rtp.RtpDescriptor.VERSION_BITS;
-import static java.nio.ByteOrder.BIG_ENDIAN;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -18,10 +11,10 @@ import org.agrona.MutableDirectBuffer;
  * <p>Passes camera audio frames through as RTP: an Opus packet as it is, one per RTP packet (RFC 7587 §4.2); G.711
  * (RFC 3551 §4.5.14, one byte per sample) split into packets of {@link #G711_PACKET_MILLIS} ms, each stamped with its
  * first sample's time. The RTP clock is the track's clock (48 kHz Opus, 8 kHz G.711). Like the video packetizer,
- * sequence numbers and timestamps stay continuous across stream epochs: at a new epoch the timestamp is rebased so
- * the RTP clock advances by the wall time since the last frame. The marker bit is set on the first packet after a
- * start or an epoch change (the beginning of a talkspurt, RFC 3551 §4.1). Use {@link #beginFrame} then
- * {@link #nextPacket} until {@link #DONE}; nothing is allocated.
+ * sequence numbers and timestamps stay continuous across stream epochs ({@link RtpStream}): at a new epoch the
+ * timestamp is rebased so the RTP clock advances by the wall time since the last frame. The marker bit is set on the
+ * first packet after a start or an epoch change (the beginning of a talkspurt, RFC 3551 §4.1). Use
+ * {@link #beginFrame} then {@link #nextPacket} until {@link #DONE}; nothing is allocated.
  */
 public final class AudioPacketizer {
 
@@ -35,19 +28,11 @@ public final class AudioPacketizer {
     /** G.711 samples per RTP packet: 20 ms, the RFC 3551 §4.5.14 default packetization. */
     public static final int G711_PACKET_MILLIS = 20;
 
-    private final int ssrc;
-    private final int payloadType;
-    private final int clockRate;
+    private final RtpStream stream;
     private final boolean opus;
     private final int maxPayloadLength;
     private final int chunk;
 
-    private int sequence;
-    private int lastTimestamp;
-    private long timestampOffset;
-    private long epoch;
-    private long lastFrameNanos;
-    private boolean started;
     private boolean marker;
 
     private DirectBuffer frame;
@@ -65,18 +50,13 @@ public final class AudioPacketizer {
      */
     public AudioPacketizer(int ssrc, int payloadType, boolean opus, int clockRate, int initialSequence,
                            int initialTimestamp, int maxPayloadLength) {
-        if (payloadType < 0 || payloadType > 127 || clockRate <= 0 || maxPayloadLength < 64) {
-            throw new IllegalArgumentException("payload type " + payloadType + ", clock " + clockRate
-                    + ", max payload " + maxPayloadLength);
+        if (maxPayloadLength < 64) {
+            throw new IllegalArgumentException("max payload " + maxPayloadLength);
         }
-        this.ssrc = ssrc;
-        this.payloadType = payloadType;
+        this.stream = new RtpStream(ssrc, payloadType, clockRate, initialSequence, initialTimestamp);
         this.opus = opus;
-        this.clockRate = clockRate;
         this.maxPayloadLength = maxPayloadLength;
         this.chunk = Math.min(maxPayloadLength, clockRate * G711_PACKET_MILLIS / 1000);
-        this.sequence = initialSequence & 0xFFFF;
-        this.lastTimestamp = initialTimestamp;
     }
 
     /**
@@ -98,21 +78,11 @@ public final class AudioPacketizer {
             framesSkipped++;
             return TOO_LARGE;
         }
-        if (!started) {
-            timestampOffset = (lastTimestamp & 0xFFFF_FFFFL) - pts;
-            started = true;
-            marker = true;
-        } else if (epoch != this.epoch) {
-            long elapsed = Math.max(1, (nowNanos - lastFrameNanos) * clockRate / 1_000_000_000L);
-            timestampOffset = (lastTimestamp & 0xFFFF_FFFFL) + elapsed - pts;
-            marker = true;
-        }
-        this.epoch = epoch;
-        lastFrameNanos = nowNanos;
+        marker |= stream.startsNewEpoch(epoch);
         frame = buffer;
         frameStart = offset;
         end = offset + length;
-        frameTimestamp = (int) (pts + timestampOffset);
+        frameTimestamp = stream.frameTimestamp(pts, epoch, nowNanos);
         return READY;
     }
 
@@ -123,16 +93,11 @@ public final class AudioPacketizer {
         }
         int length = opus ? end - cursor : Math.min(chunk, end - cursor);
         int timestamp = frameTimestamp + (cursor - frameStart);
-        out.putByte(offset, (byte) VERSION_BITS);
-        out.putByte(offset + MARKER_PT_OFFSET, (byte) ((marker ? MARKER_BIT : 0) | payloadType));
-        out.putShort(offset + SEQUENCE_OFFSET, (short) sequence, BIG_ENDIAN);
-        out.putInt(offset + TIMESTAMP_OFFSET, timestamp, BIG_ENDIAN);
-        out.putInt(offset + SSRC_OFFSET, ssrc, BIG_ENDIAN);
+        stream.writeHeader(out, offset, marker, timestamp);
         out.putBytes(offset + HEADER_LENGTH, frame, cursor, length);
         cursor += length;
         marker = false;
-        sequence = (sequence + 1) & 0xFFFF;
-        lastTimestamp = timestamp + (opus ? 0 : length);
+        stream.advanceTo(timestamp + (opus ? 0 : length));
         packetsSent++;
         octetsSent += length;
         return HEADER_LENGTH + length;
@@ -140,11 +105,11 @@ public final class AudioPacketizer {
 
     /** RTP timestamp of the latest packet's end (G.711) or start (Opus). */
     public int timestamp() {
-        return lastTimestamp;
+        return stream.latestTimestamp();
     }
 
     public int clockRate() {
-        return clockRate;
+        return stream.clockRate();
     }
 
     public long packetsSent() {

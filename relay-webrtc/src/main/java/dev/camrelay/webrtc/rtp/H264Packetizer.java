@@ -4,9 +4,8 @@ import static dev.camrelay.webrtc.rtp.RtpDescriptor.AVCC_LENGTH_PREFIX;
 import static dev.camrelay.webrtc.rtp.RtpDescriptor.FU_A_HEADER_LENGTH;
 import static dev.camrelay.webrtc.rtp.RtpDescriptor.FU_END;
 import static dev.camrelay.webrtc.rtp.RtpDescriptor.FU_START;
+import static dev.camrelay.webrtc.rtp.RtpDescriptor.H264_CLOCK_RATE;
 import static dev.camrelay.webrtc.rtp.RtpDescriptor.HEADER_LENGTH;
-import static dev.camrelay.webrtc.rtp.RtpDescriptor.MARKER_BIT;
-import static dev.camrelay.webrtc.rtp.RtpDescriptor.MARKER_PT_OFFSET;
 import static dev.camrelay.webrtc.rtp.RtpDescriptor.MAX_PAYLOAD_LENGTH;
 import static dev.camrelay.webrtc.rtp.RtpDescriptor.NAL_AUD;
 import static dev.camrelay.webrtc.rtp.RtpDescriptor.NAL_FILLER;
@@ -17,11 +16,7 @@ import static dev.camrelay.webrtc.rtp.RtpDescriptor.NAL_PPS;
 import static dev.camrelay.webrtc.rtp.RtpDescriptor.NAL_SPS;
 import static dev.camrelay.webrtc.rtp.RtpDescriptor.NAL_STAP_A;
 import static dev.camrelay.webrtc.rtp.RtpDescriptor.NAL_TYPE_MASK;
-import static dev.camrelay.webrtc.rtp.RtpDescriptor.SEQUENCE_OFFSET;
-import static dev.camrelay.webrtc.rtp.RtpDescriptor.SSRC_OFFSET;
 import static dev.camrelay.webrtc.rtp.RtpDescriptor.STAP_A_SIZE_LENGTH;
-import static dev.camrelay.webrtc.rtp.RtpDescriptor.TIMESTAMP_OFFSET;
-import static dev.camrelay.webrtc.rtp.RtpDescriptor.VERSION_BITS;
 import static java.nio.ByteOrder.BIG_ENDIAN;
 
 import org.agrona.DirectBuffer;
@@ -65,20 +60,13 @@ public final class H264Packetizer implements VideoPacketizer {
     private static final int PARAMS_SPS_ALONE = 2;
     private static final int PARAMS_PPS_ALONE = 3;
 
-    private final int ssrc;
-    private final int payloadType;
+    private final RtpStream stream;
     private final int maxPayloadLength;
     private final UnsafeBuffer sps = new UnsafeBuffer(new byte[MAX_PARAMETER_SET_LENGTH]);
     private final UnsafeBuffer pps = new UnsafeBuffer(new byte[MAX_PARAMETER_SET_LENGTH]);
     private int spsLength;
     private int ppsLength;
 
-    private int sequence;
-    private int lastTimestamp;
-    private long timestampOffset;
-    private long epoch;
-    private long lastAccessUnitNanos;
-    private boolean started;
     private boolean needKeyframe = true;
 
     private DirectBuffer au;
@@ -102,17 +90,11 @@ public final class H264Packetizer implements VideoPacketizer {
      * @param maxPayloadLength at most {@link RtpDescriptor#MAX_PAYLOAD_LENGTH}
      */
     public H264Packetizer(int ssrc, int payloadType, int initialSequence, int initialTimestamp, int maxPayloadLength) {
-        if (payloadType < 0 || payloadType > 127) {
-            throw new IllegalArgumentException("payload type " + payloadType);
-        }
         if (maxPayloadLength < 64 || maxPayloadLength > MAX_PAYLOAD_LENGTH) {
             throw new IllegalArgumentException("max payload length " + maxPayloadLength);
         }
-        this.ssrc = ssrc;
-        this.payloadType = payloadType;
+        this.stream = new RtpStream(ssrc, payloadType, H264_CLOCK_RATE, initialSequence, initialTimestamp);
         this.maxPayloadLength = maxPayloadLength;
-        this.sequence = initialSequence & 0xFFFF;
-        this.lastTimestamp = initialTimestamp;
     }
 
     /** Seeds SPS and PPS from the stream format, for cameras that send them only out of band. */
@@ -156,7 +138,7 @@ public final class H264Packetizer implements VideoPacketizer {
             return status;
         }
         boolean idr = firstIdrNalOffset >= 0;
-        if (!idr && (needKeyframe || !started || epoch != this.epoch)) {
+        if (!idr && (needKeyframe || stream.startsNewEpoch(epoch))) {
             accessUnitsSkipped++;
             return WAITING_FOR_KEYFRAME;
         }
@@ -165,18 +147,8 @@ public final class H264Packetizer implements VideoPacketizer {
             needKeyframe = true;
             return NO_PARAMETER_SETS;
         }
-        if (!started) {
-            timestampOffset = (lastTimestamp & 0xFFFF_FFFFL) - pts;
-            started = true;
-        } else if (epoch != this.epoch) {
-            long elapsed = Math.max(1, (nowNanos - lastAccessUnitNanos) * 9 / 100_000);
-            timestampOffset = (lastTimestamp & 0xFFFF_FFFFL) + elapsed - pts;
-        }
-        this.epoch = epoch;
         needKeyframe = false;
-        lastAccessUnitNanos = nowNanos;
-        timestamp = (int) (pts + timestampOffset);
-        lastTimestamp = timestamp;
+        timestamp = stream.frameTimestamp(pts, epoch, nowNanos);
         cursor = offset;
         nalSent = 0;
         parameterSets = idr ? PARAMS_STAP_A : PARAMS_NONE;
@@ -304,19 +276,13 @@ public final class H264Packetizer implements VideoPacketizer {
     }
 
     private int writeHeader(MutableDirectBuffer out, int offset, boolean marker, int payloadLength) {
-        out.putByte(offset, (byte) VERSION_BITS);
-        out.putByte(offset + MARKER_PT_OFFSET, (byte) ((marker ? MARKER_BIT : 0) | payloadType));
-        out.putShort(offset + SEQUENCE_OFFSET, (short) sequence, BIG_ENDIAN);
-        out.putInt(offset + TIMESTAMP_OFFSET, timestamp, BIG_ENDIAN);
-        out.putInt(offset + SSRC_OFFSET, ssrc, BIG_ENDIAN);
-        sequence = (sequence + 1) & 0xFFFF;
         packetsSent++;
-        return HEADER_LENGTH + payloadLength;
+        return stream.writeHeader(out, offset, marker, timestamp) + payloadLength;
     }
 
     /** The sequence number the next packet gets. */
     public int nextSequence() {
-        return sequence;
+        return stream.nextSequence();
     }
 
     /** RTP timestamp of the current (or last) access unit. */

@@ -3,14 +3,9 @@ package dev.camrelay.webrtc.rtp;
 import static dev.camrelay.webrtc.rtp.RtpDescriptor.AVCC_LENGTH_PREFIX;
 import static dev.camrelay.webrtc.rtp.RtpDescriptor.FU_END;
 import static dev.camrelay.webrtc.rtp.RtpDescriptor.FU_START;
+import static dev.camrelay.webrtc.rtp.RtpDescriptor.H264_CLOCK_RATE;
 import static dev.camrelay.webrtc.rtp.RtpDescriptor.HEADER_LENGTH;
-import static dev.camrelay.webrtc.rtp.RtpDescriptor.MARKER_BIT;
-import static dev.camrelay.webrtc.rtp.RtpDescriptor.MARKER_PT_OFFSET;
 import static dev.camrelay.webrtc.rtp.RtpDescriptor.MAX_PAYLOAD_LENGTH;
-import static dev.camrelay.webrtc.rtp.RtpDescriptor.SEQUENCE_OFFSET;
-import static dev.camrelay.webrtc.rtp.RtpDescriptor.SSRC_OFFSET;
-import static dev.camrelay.webrtc.rtp.RtpDescriptor.TIMESTAMP_OFFSET;
-import static dev.camrelay.webrtc.rtp.RtpDescriptor.VERSION_BITS;
 import static java.nio.ByteOrder.BIG_ENDIAN;
 
 import org.agrona.DirectBuffer;
@@ -25,8 +20,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * a PayloadHdr of type 49 keeping F, LayerId and TID, an FU header S|E|FuType, then the fragment). The latest VPS,
  * SPS and PPS go, each as a single NAL unit packet, right before every IRAP picture (types 16-21); in-band ones are
  * remembered rather than sent alone; AUD and filler data are dropped. Marker on the last packet of the access unit
- * (§4.1). Continuity across epochs and keyframe waits as {@link H264Packetizer}. No DONL: the relay never negotiates
- * sprop-max-don-diff (§7.1). Nothing is allocated per packet or access unit.
+ * (§4.1). Continuity across epochs ({@link RtpStream}) and keyframe waits as {@link H264Packetizer}. No DONL: the
+ * relay never negotiates sprop-max-don-diff (§7.1). Nothing is allocated per packet or access unit.
  *
  * <pre>
  * NAL unit header / PayloadHdr (§1.1.4): | F:1 | Type:6 | LayerId:6 | TID:3 |
@@ -49,8 +44,7 @@ public final class H265Packetizer implements VideoPacketizer {
     public static final int MAX_NALS_PER_ACCESS_UNIT = 1024;
     public static final int MAX_PARAMETER_SET_LENGTH = 512;
 
-    private final int ssrc;
-    private final int payloadType;
+    private final RtpStream stream;
     private final int maxPayloadLength;
     /** VPS, SPS, PPS in that order. */
     private final UnsafeBuffer[] sets = {
@@ -58,12 +52,6 @@ public final class H265Packetizer implements VideoPacketizer {
         new UnsafeBuffer(new byte[MAX_PARAMETER_SET_LENGTH])};
     private final int[] setLengths = new int[3];
 
-    private int sequence;
-    private int lastTimestamp;
-    private long timestampOffset;
-    private long epoch;
-    private long lastAccessUnitNanos;
-    private boolean started;
     private boolean needKeyframe = true;
 
     private DirectBuffer au;
@@ -79,17 +67,11 @@ public final class H265Packetizer implements VideoPacketizer {
     private int timestamp;
 
     public H265Packetizer(int ssrc, int payloadType, int initialSequence, int initialTimestamp, int maxPayloadLength) {
-        if (payloadType < 0 || payloadType > 127) {
-            throw new IllegalArgumentException("payload type " + payloadType);
-        }
         if (maxPayloadLength < 64 || maxPayloadLength > MAX_PAYLOAD_LENGTH) {
             throw new IllegalArgumentException("max payload length " + maxPayloadLength);
         }
-        this.ssrc = ssrc;
-        this.payloadType = payloadType;
+        this.stream = new RtpStream(ssrc, payloadType, H264_CLOCK_RATE, initialSequence, initialTimestamp);
         this.maxPayloadLength = maxPayloadLength;
-        this.sequence = initialSequence & 0xFFFF;
-        this.lastTimestamp = initialTimestamp;
     }
 
     /** Seeds VPS, SPS and PPS (NAL units without start codes) from the stream format; others are ignored. */
@@ -122,25 +104,15 @@ public final class H265Packetizer implements VideoPacketizer {
             return MALFORMED_ACCESS_UNIT;
         }
         boolean irap = firstIrapNalOffset >= 0;
-        if (!irap && (needKeyframe || !started || epoch != this.epoch)) {
+        if (!irap && (needKeyframe || stream.startsNewEpoch(epoch))) {
             return WAITING_FOR_KEYFRAME;
         }
         if (irap && (setLengths[0] == 0 || setLengths[1] == 0 || setLengths[2] == 0)) {
             needKeyframe = true;
             return NO_PARAMETER_SETS;
         }
-        if (!started) {
-            timestampOffset = (lastTimestamp & 0xFFFF_FFFFL) - pts;
-            started = true;
-        } else if (epoch != this.epoch) {
-            long elapsed = Math.max(1, (nowNanos - lastAccessUnitNanos) * 9 / 100_000);
-            timestampOffset = (lastTimestamp & 0xFFFF_FFFFL) + elapsed - pts;
-        }
-        this.epoch = epoch;
         needKeyframe = false;
-        lastAccessUnitNanos = nowNanos;
-        timestamp = (int) (pts + timestampOffset);
-        lastTimestamp = timestamp;
+        timestamp = stream.frameTimestamp(pts, epoch, nowNanos);
         cursor = offset;
         setsPending = irap ? 1 : 0;
         return READY;
@@ -244,13 +216,7 @@ public final class H265Packetizer implements VideoPacketizer {
     }
 
     private int writeHeader(MutableDirectBuffer out, int offset, boolean marker, int payloadLength) {
-        out.putByte(offset, (byte) VERSION_BITS);
-        out.putByte(offset + MARKER_PT_OFFSET, (byte) ((marker ? MARKER_BIT : 0) | payloadType));
-        out.putShort(offset + SEQUENCE_OFFSET, (short) sequence, BIG_ENDIAN);
-        out.putInt(offset + TIMESTAMP_OFFSET, timestamp, BIG_ENDIAN);
-        out.putInt(offset + SSRC_OFFSET, ssrc, BIG_ENDIAN);
-        sequence = (sequence + 1) & 0xFFFF;
-        return HEADER_LENGTH + payloadLength;
+        return stream.writeHeader(out, offset, marker, timestamp) + payloadLength;
     }
 
     @Override
