@@ -75,6 +75,8 @@ final class WhepSession {
     /** The ICE session before the latest restart, kept until the new one is nominated (RFC 9725 §4.3.2). */
     private volatile IceLiteSession previousIce;
     private volatile String etag;
+    /** ICE restarts taken (written on the event loop, under {@link #restartLock}). */
+    private volatile int iceRestarts;
     private volatile SrtpTransform outbound;
     private volatile SrtpTransform inbound;
     private final AtomicReference<String> closeReason = new AtomicReference<>();
@@ -158,6 +160,7 @@ final class WhepSession {
         previousIce = ice;
         ice = next;
         etag = etagOf(next);
+        iceRestarts = iceRestarts + 1;
     }
 
     /** Event loop: the restart's new ICE session expired unused while the old kept consent; the old takes over. */
@@ -239,6 +242,11 @@ final class WhepSession {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("whepSession", label);
         out.put("connected", outbound() != null && nominatedAddress() != null);
+        IceLiteSession current = ice;
+        out.put("iceRestarts", iceRestarts);
+        out.put("iceNominated", current.isNominated());
+        // True from a restart until its new ICE session is nominated (then the old one goes) or it falls back.
+        out.put("iceRestartPending", previousIce != null);
         out.put("video", answer.videoCodec().name());
         out.put("audio", answer.audioCodec() == null ? null : answer.audioCodec().name());
         out.put("rtx", rtxPayloadType >= 0);

@@ -19,10 +19,12 @@ import org.junit.jupiter.api.Timeout;
  * (WHEP against the relay bound to the host end of the pair): the built-in demo camera (Constrained Baseline, no
  * audio) and a push camera created through the API that a real FFmpeg publishes to over RTSP, libx264 <b>High</b>
  * profile with Opus audio and every frame SEI-tagged (test-rig.md). Chromium's receive list has no High profile
- * (64xxxx): the answer's payload-type choice must still make it decode. After 20 s of clean playback, 5 % of the
- * relay's UDP datagrams are dropped at random on the browser's ingress (nftables, netdev ingress hook in the
- * namespace; test-rig.md "Poor networks") and playback must go on, healed by NACKs. Needs root, iproute2, nftables,
- * /usr/bin/chromium, Node and FFmpeg: without them it fails, saying what is missing.
+ * (64xxxx): the answer's payload-type choice must still make it decode. Halfway through 20 s of clean playback both
+ * tabs restart ICE ({@code pc.restartIce()}; the page PATCHes the new credentials, RFC 9725 §4.3.2) and must play on
+ * over the pair checked with the new ones. Then 5 % of the relay's UDP datagrams are dropped at random on the
+ * browser's ingress (nftables, netdev ingress hook in the namespace; test-rig.md "Poor networks") and playback must
+ * go on, healed by NACKs. Needs root, iproute2, nftables, /usr/bin/chromium, Node and FFmpeg: without them it fails,
+ * saying what is missing.
  */
 @Timeout(240)
 class ChromiumWhepTest {
@@ -34,11 +36,15 @@ class ChromiumWhepTest {
     private static final int LOSSY_SECONDS = 16;
     private static final int LOSS_PERCENT = 5;
     private static final int FPS = 25;
+    /** Playback watched after the ICE restart at the least, if the restart took most of the half. */
+    private static final long AFTER_RESTART_MILLIS = 5000;
+    /** How long an ICE restart may take: PATCH, the new checks and nomination, the old ICE session dropped. */
+    private static final long RESTART_SECONDS = 10;
     /** How long FFmpeg publishes: the whole playback with room for the browser's start. */
     private static final int PUBLISH_SECONDS = CLEAN_SECONDS + LOSSY_SECONDS + 60;
 
     @Test
-    void chromiumPlaysTheDemoAndAHighProfileFfmpegCameraAndKeepsPlayingUnderFivePercentIngressLoss()
+    void chromiumPlaysTheDemoAndAHighProfileFfmpegCameraThroughAnIceRestartAndUnderFivePercentIngressLoss()
             throws Exception {
         try (VethNamespace ns = VethNamespace.create();
              PushCameraRelay rig = PushCameraRelay.start(ns.hostAddress,
@@ -62,17 +68,25 @@ class ChromiumWhepTest {
                     + pushSession.path("token").asText());
             List<JsonNode> start = awaitPlaying(chromium, List.of(demo, push));
 
-            // Clean network: 20 s, sampled at the half and the end.
+            // Clean network: 20 s, sampled at the half and the end; an ICE restart in both tabs at the half.
             Thread.sleep(TimeUnit.SECONDS.toMillis(CLEAN_SECONDS / 2));
             List<JsonNode> half = players(chromium, demo, push);
-            Thread.sleep(TimeUnit.SECONDS.toMillis(CLEAN_SECONDS / 2));
+            long halfNanos = System.nanoTime();
+            List<JsonNode> restarted = restartIce(chromium, admin, List.of(demoSession, pushSession), half,
+                    demo, push);
+            long restartedNanos = System.nanoTime();
+            Thread.sleep(Math.max(TimeUnit.SECONDS.toMillis(CLEAN_SECONDS / 2)
+                    - TimeUnit.NANOSECONDS.toMillis(restartedNanos - halfNanos), AFTER_RESTART_MILLIS));
             List<JsonNode> clean = players(chromium, demo, push);
+            int afterRestart = (int) TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - restartedNanos);
             System.out.println("Chromium after " + CLEAN_SECONDS + " s clean: demo " + clean.get(0)
                     + "\n  " + PUSH_CAMERA + " " + clean.get(1));
             for (int i = 0; i < 2; i++) {
                 String which = i == 0 ? "demo" : PUSH_CAMERA;
                 assertRising(which + " clean, first half", start.get(i), half.get(i), CLEAN_SECONDS / 2);
                 assertRising(which + " clean, second half", half.get(i), clean.get(i), CLEAN_SECONDS / 2);
+                assertRising(which + " on the restarted ICE credentials", restarted.get(i), clean.get(i),
+                        afterRestart);
                 assertThat(clean.get(i).path("frameWidth").asInt()).as(which + " width").isEqualTo(640);
                 assertThat(clean.get(i).path("frameHeight").asInt()).as(which + " height").isEqualTo(360);
                 assertThat(clean.get(i).path("freezeCount").asInt()).as(which + " freezes in %d s clean: %s",
@@ -127,6 +141,70 @@ class ChromiumWhepTest {
             assertThat(admin.metric("relay_whep_retransmissions_total") - resentBefore)
                     .as("packets resent for NACKs under loss").isPositive();
         }
+    }
+
+    /**
+     * ICE restart in every tab (RFC 9725 §4.3.2): {@code pc.restartIce()}, then the page sends the new offer's ICE
+     * credentials as a trickle-ice-sdpfrag PATCH with If-Match and applies the relay's answer fragment. Waits until
+     * the page has the answer and its ICE transport runs on the new local credentials, and the relay has the new ICE
+     * session nominated and the old one dropped; asserts both sides agree on the new credentials and that the relay
+     * counted each restart once.
+     *
+     * @return the players at that moment
+     */
+    private static List<JsonNode> restartIce(ChromiumDriver chromium, RelayAdmin admin, List<JsonNode> sessions,
+                                             List<JsonNode> before, int... pages) throws Exception {
+        long counted = admin.metric("relay_whep_ice_restarts_total");
+        long started = System.nanoTime();
+        for (int page : pages) {
+            chromium.eval(page, "window.pc.restartIce() === undefined");
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(RESTART_SECONDS);
+        List<JsonNode> now = List.of();
+        List<JsonNode> entries = new ArrayList<>();
+        while (System.nanoTime() - deadline < 0) {
+            now = players(chromium, pages);
+            entries.clear();
+            for (JsonNode session : sessions) {
+                entries.add(admin.sessionEntry(session.path("sessionId").asText()).path("webrtc"));
+            }
+            boolean pagesDone = true;
+            for (int i = 0; i < pages.length; i++) {
+                JsonNode p = now.get(i);
+                pagesDone &= p.path("iceRestarts").asInt() == 1
+                        && p.path("iceLocalUfrag").asText().equals(p.path("restartLocalIceUfrag").asText())
+                        && p.path("selectedCandidatePairChanges").asInt()
+                        > before.get(i).path("selectedCandidatePairChanges").asInt();
+            }
+            boolean relayDone = entries.stream().allMatch(e -> e.path("iceRestarts").asInt() == 1
+                    && e.path("iceNominated").asBoolean() && !e.path("iceRestartPending").asBoolean());
+            if (pagesDone && relayDone) {
+                break;
+            }
+            Thread.sleep(250);
+        }
+        System.out.println("Chromium after the ICE restart (" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime()
+                - started) + " ms from pc.restartIce() to both sides on the new pair): " + now + "\n  relay: "
+                + entries);
+        for (int i = 0; i < pages.length; i++) {
+            JsonNode page = now.get(i);
+            JsonNode relay = entries.get(i);
+            assertThat(page.path("iceRestarts").asInt()).as("restarts the page applied: %s", page).isEqualTo(1);
+            assertThat(page.path("iceLocalUfrag").asText()).as("the browser's ICE transport runs on the restart's "
+                    + "credentials: %s", page).isEqualTo(page.path("restartLocalIceUfrag").asText())
+                    .isNotEqualTo(before.get(i).path("iceLocalUfrag").asText());
+            assertThat(page.path("selectedCandidatePairChanges").asInt()).as("a pair of the new generation selected")
+                    .isGreaterThan(before.get(i).path("selectedCandidatePairChanges").asInt());
+            assertThat(page.path("etag").asText()).as("the relay's new ETag names its new credentials")
+                    .isEqualTo("\"" + page.path("restartRemoteIceUfrag").asText() + "\"")
+                    .isNotEqualTo(before.get(i).path("etag").asText());
+            assertThat(relay.path("iceRestarts").asInt()).as("relay: %s", relay).isEqualTo(1);
+            assertThat(relay.path("iceNominated").asBoolean() && !relay.path("iceRestartPending").asBoolean())
+                    .as("the relay nominated the new ICE session and dropped the old: %s", relay).isTrue();
+        }
+        assertThat(admin.metric("relay_whep_ice_restarts_total") - counted).as("ICE restarts counted")
+                .isEqualTo(pages.length);
+        return now;
     }
 
     /**

@@ -273,12 +273,20 @@ class WhepPlaybackTest {
             assertThat(RIG.admin.metric("relay_whep_ice_restarts_total") - restarts).isEqualTo(1);
             assertThat(client.receiveFor(Duration.ofMillis(500))).as("media goes on before the new check")
                     .isPositive();
+            JsonNode pending = RIG.admin.sessionEntry(session.path("sessionId").asText()).path("webrtc");
+            assertThat(pending.path("iceRestarts").asInt()).as("%s", pending).isEqualTo(1);
+            assertThat(pending.path("iceRestartPending").asBoolean()).as("old ICE kept until the new is nominated")
+                    .isTrue();
+            assertThat(pending.path("iceNominated").asBoolean()).as("%s", pending).isFalse();
 
             client.recheck(ufrag, pwd, "NewClient");
             int frames = client.media.frames;
             client.receiveFor(Duration.ofSeconds(2));
             assertThat(client.media.frames - frames).as("frames after the restart's check").isGreaterThan(30);
             assertThat(client.media.brokenFrames).isZero();
+            JsonNode done = RIG.admin.sessionEntry(session.path("sessionId").asText()).path("webrtc");
+            assertThat(done.path("iceNominated").asBoolean() && !done.path("iceRestartPending").asBoolean())
+                    .as("new ICE nominated, old dropped by the next sweep (1 s): %s", done).isTrue();
             assertThat(client.send(RIG.base, "PATCH", token, sdpfrag, restart.replace("NewClient", "Third"), oldEtag)
                     .statusCode()).as("the old ETag is stale now").isEqualTo(412);
             assertThat(client.send(RIG.base, "DELETE", token, null, null, null).statusCode()).isEqualTo(200);
