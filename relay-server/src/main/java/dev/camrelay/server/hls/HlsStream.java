@@ -260,15 +260,22 @@ final class HlsStream implements Agent {
         if (segmenter != null) {
             segmenter.end();
         }
+        // The camera is gone (its sessions with it) or its reader failed closed: nothing more is served, and the
+        // media memory is let go now (responses in flight keep theirs until written).
+        store.close();
         done = true;
         waiters.published();
     }
 
+    /** On the segmenter thread when the stream leaves it (done, failed, or the relay stops): lets go of everything. */
     @Override
     public void onClose() {
         if (reader != null) {
             reader.close();
+            reader = null;
         }
+        store.close();
+        done = true;
     }
 
     @Override
