@@ -172,7 +172,8 @@ public final class Relay implements AutoCloseable {
                 config.sessionTtlSeconds(), config.maxSessionTtlSeconds());
         sessionApi.webrtcDetails(webrtc::details);
         sessionApi.register(router, admin);
-        hlsStreams = new HlsStreams(cameras, sessions, SegmenterConfig.defaults(), clock);
+        hlsStreams = new HlsStreams(cameras, sessions,
+                SegmenterConfig.defaults().withPartTargetMillis(config.hlsPartTargetMillis()), clock);
         toClose.add(hlsStreams);
         hls = new HlsApi(cameras, sessions, hlsStreams, hlsRefusals, new ViewerAuth(tokens, tokenRejections),
                 handlers, clock, TOKEN_ISSUER, violations);
