@@ -58,6 +58,8 @@ final class HlsStream implements Agent {
     private volatile long epoch;
     private volatile StreamFormat format;
     private volatile boolean done;
+    /** The segmenter's count, copied after each busy duty cycle for other threads (metrics). */
+    private volatile long shortParts;
 
     HlsStream(Camera camera, CameraRegistry cameras, SessionRegistry sessions, SegmenterConfig config,
               Timer timeouts, Executor wake, InstantSource wallClock) {
@@ -149,6 +151,11 @@ final class HlsStream implements Agent {
         }
     }
 
+    /** Parts under 85 % of PART-TARGET, neither independent nor last ({@link StreamSegmenter#shortParts()}). */
+    long shortParts() {
+        return shortParts;
+    }
+
     /** Blocked playlist requests held now. */
     int waiting() {
         return waiters.size();
@@ -205,6 +212,9 @@ final class HlsStream implements Agent {
                 caughtUp = true;
                 break;
             }
+        }
+        if (work > 0 && segmenter.shortParts() != shortParts) {
+            shortParts = segmenter.shortParts();
         }
         return work;
     }

@@ -26,6 +26,7 @@ final class ReloadLatency implements ResponseTiming {
     private final Recorder recorder = new Recorder(MAX_MICROS, 3);
     private final Histogram total = new Histogram(MAX_MICROS, 3);
     private final AtomicLong outOfRange = new AtomicLong();
+    private final AtomicLong recorded = new AtomicLong();
     private Histogram interval;
 
     @Override
@@ -36,6 +37,7 @@ final class ReloadLatency implements ResponseTiming {
             return;
         }
         recorder.recordValue(micros);
+        recorded.incrementAndGet();
     }
 
     /**
@@ -51,6 +53,11 @@ final class ReloadLatency implements ResponseTiming {
 
     long outOfRange() {
         return outOfRange.get();
+    }
+
+    /** Latencies recorded since the start (a counter: the difference of two reads counts a window's). */
+    long recorded() {
+        return recorded.get();
     }
 
     /** Since the previous snapshot, and since the start. */
