@@ -33,6 +33,8 @@ public final class StoredPart {
     private final ByteBuf memory;
     private final ByteBuf readOnly;
     private long publishedNanos = NOT_PUBLISHED;
+    /** Writer only: the store's reference has been given back. */
+    private boolean released;
 
     private StoredPart(int index, long number, double duration, boolean independent, ByteBuf memory) {
         this.index = index;
@@ -113,9 +115,15 @@ public final class StoredPart {
         publishedNanos = nanos;
     }
 
-    /** Writer, once: the store lets go; the memory is freed now or when the last response in flight releases it. */
+    /**
+     * Writer: the store lets go (again: nothing); the memory is freed now or when the last response in flight
+     * releases it.
+     */
     void release() {
-        memory.release();
+        if (!released) {
+            released = true;
+            memory.release();
+        }
     }
 
     /** References held now: the store's (until it lets go) and those of responses in flight (for tests). */

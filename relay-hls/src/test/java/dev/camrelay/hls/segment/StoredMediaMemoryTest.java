@@ -8,6 +8,7 @@ import dev.camrelay.core.media.StreamFormat;
 import dev.camrelay.core.media.TrackFormat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import java.nio.ReadOnlyBufferException;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -131,6 +132,21 @@ class StoredMediaMemoryTest {
         assertThat(parts.get(0).referenceCount()).isEqualTo(1);
         inFlight.release();
         assertThat(parts.get(0).referenceCount()).isZero();
+    }
+
+    @Test
+    void aSegmenterStillWritingIntoAClosedStoreLeaksNothingAndPublishesNothing() {
+        feedSeconds(1);
+        store.close();
+        long used = UnpooledByteBufAllocator.DEFAULT.metric().usedDirectMemory();
+
+        feedSeconds(2); // the segmenter goes on (its owner should have stopped feeding it): parts made and let go
+
+        assertThat(store.segmentCount()).isZero();
+        assertThat(store.heldBytes()).isZero();
+        assertThat(store.part(1, 30)).isNull();
+        assertThat(UnpooledByteBufAllocator.DEFAULT.metric().usedDirectMemory()).as("direct memory in use")
+                .isEqualTo(used);
     }
 
     @Test
