@@ -3,10 +3,10 @@ package dev.camrelay.server.http;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * as it is: with native epoll the socket write gathers straight from that memory, no copy per response. Over TLS the
  * {@code SslHandler} encrypts into new buffers, so there each response is copied once, as encryption must. Every
  * path that does not write a response's content releases it. A timed response ({@link Response#timing()}) is
- * reported once its bytes are all handed to the socket ({@link TimedWritePromise}).
+ * reported once its bytes are all handed to the socket ({@link TimedWrite}).
  *
  * <p>Threading: one instance per connection. {@link #channelRead} and the writes run on the connection's event
  * loop; handlers run on {@link HttpService#handlers()} and see only the immutable {@link Request}.
@@ -191,14 +191,15 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
             out.release(); // a header Netty refuses: the body is not written, so it is let go here
             throw e;
         }
-        // the timed promise replaces the one writeAndFlush would make: no allocation added per response
-        ChannelPromise promise = response.timing() == null ? ctx.newPromise()
-                : new TimedWritePromise(ctx.channel(), response.timing(), response.stampNanos());
         if (!keepAlive) {
             out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            ctx.writeAndFlush(out, promise).addListener(ChannelFutureListener.CLOSE);
-        } else {
-            ctx.writeAndFlush(out, promise);
+        }
+        ChannelFuture written = ctx.writeAndFlush(out);
+        if (response.timing() != null) {
+            TimedWrite.reportIfDone(written, response); // no listener, no allocation, when the socket took it all
+        }
+        if (!keepAlive) {
+            written.addListener(ChannelFutureListener.CLOSE);
         }
     }
 

@@ -45,7 +45,11 @@ class ContentResponsesTest {
             Codec.H264, "", "", 320, 240, 25, List.of(SPS, PPS)))), SegmenterConfig.defaults(), store,
             InstantSource.fixed(Instant.EPOCH));
     private final UnsafeBuffer payload = new UnsafeBuffer(new byte[4000]);
+    private static final byte[] PLAYLIST = new byte[3000];
     private final List<Object> timed = new ArrayList<>();
+    /** A timing like the relay's reload latency: a Recorder, wait-free and allocation-free. */
+    private final org.HdrHistogram.Recorder recorder = new org.HdrHistogram.Recorder(15_000_000L, 3);
+    private final ResponseTiming latency = (stamp, written) -> recorder.recordValue(1_000);
     private final CompletableFuture<Response> later = new CompletableFuture<>();
     private int frames;
     private EmbeddedChannel channel;
@@ -58,7 +62,11 @@ class ContentResponsesTest {
                         store.segment(1, Long.parseLong(r.pathParam("n"))).retainedView(), Map.of()))
                 .add("GET", "/later", (AsyncRouteHandler) r -> later)
                 .add("GET", "/timed", r -> Response.timed(200, "text/plain", "x".getBytes(StandardCharsets.UTF_8),
-                        Map.of(), (stamp, written) -> timed.add(stamp), 42));
+                        Map.of(), (stamp, written) -> timed.add(stamp), 42))
+                // the same route for both, so that routing costs the same: only the timing differs
+                .add("GET", "/playlist/{timed}", r -> "t".equals(r.pathParam("timed"))
+                        ? Response.timed(200, "text/plain", PLAYLIST, Map.of(), latency, 42)
+                        : new Response(200, "text/plain", PLAYLIST, Map.of()));
         // handlers run on the calling thread, so the embedded channel stays single-threaded
         HttpService service = new HttpService(router, () -> new CorsPolicy(List.of()), new JsonCodec(),
                 new HttpCounters(), Runnable::run);
@@ -170,6 +178,44 @@ class ContentResponsesTest {
 
         assertThat(timed).containsExactly(42L);
         outbound().forEach(ByteBuf::release);
+    }
+
+    /**
+     * Timing a response (the relay's held reloads) adds no allocation to it: the write has completed when the flush
+     * returns, so it is reported there without a listener, and the HdrHistogram recorder allocates nothing. Measured
+     * on this thread, which runs the whole pipeline, with leak tracking off (it records a trace per buffer).
+     */
+    @Test
+    void timingAResponseAllocatesNothingMoreThanTheResponseItself() {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        io.netty.util.ResourceLeakDetector.Level level = io.netty.util.ResourceLeakDetector.getLevel();
+        io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
+        try {
+            long[] perRequest = new long[2];
+            for (int round = 0; round < 4; round++) { // the first rounds warm up the JIT
+                perRequest[0] = allocatedPerRequest(threads, "/playlist/u");
+                perRequest[1] = allocatedPerRequest(threads, "/playlist/t");
+            }
+            System.out.printf("bytes allocated per response: untimed %d, timed %d%n", perRequest[0], perRequest[1]);
+            assertThat(recorder.getIntervalHistogram().getTotalCount()).as("timed responses recorded").isPositive();
+            assertThat(perRequest[1] - perRequest[0]).as("bytes per response added by timing it")
+                    .isLessThanOrEqualTo(8);
+        } finally {
+            io.netty.util.ResourceLeakDetector.setLevel(level);
+        }
+    }
+
+    private long allocatedPerRequest(com.sun.management.ThreadMXBean threads, String path) {
+        final int n = 2_000;
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < n; i++) {
+            get(path);
+            for (ByteBuf b; (b = channel.readOutbound()) != null; ) {
+                b.release();
+            }
+        }
+        return (threads.getCurrentThreadAllocatedBytes() - before) / n;
     }
 
     private static byte[] bytesOf(StoredPart part) {
