@@ -20,6 +20,7 @@ import dev.camrelay.server.config.RelayConfig;
 import dev.camrelay.server.demo.DemoCamera;
 import dev.camrelay.server.demo.DemoClip;
 import dev.camrelay.server.hls.HlsApi;
+import dev.camrelay.server.hls.HlsMetrics;
 import dev.camrelay.server.hls.HlsRefusalCounts;
 import dev.camrelay.server.hls.HlsStreams;
 import dev.camrelay.server.http.AdminAuth;
@@ -172,11 +173,13 @@ public final class Relay implements AutoCloseable {
                 config.sessionTtlSeconds(), config.maxSessionTtlSeconds());
         sessionApi.webrtcDetails(webrtc::details);
         sessionApi.register(router, admin);
-        hlsStreams = new HlsStreams(cameras, sessions, SegmenterConfig.defaults(), clock);
+        hlsStreams = new HlsStreams(cameras, sessions,
+                SegmenterConfig.defaults().withPartTargetMillis(config.hlsPartTargetMillis()), clock);
         toClose.add(hlsStreams);
         hls = new HlsApi(cameras, sessions, hlsStreams, hlsRefusals, new ViewerAuth(tokens, tokenRejections),
                 handlers, clock, TOKEN_ISSUER, violations);
         hls.register(router);
+        HlsMetrics.register(metrics, hls, hlsStreams);
         new PlayerApi(cameras, sessions, tokens, revocations, json,
                 config.demo() ? RelayConfig.DEMO_CAMERA_ID : null).register(router);
         new OpsApi(json, this::notReadyReason, metrics::scrape, metrics.contentType()).register(router);

@@ -119,6 +119,30 @@ public record MediaPlaylistSnapshot(int targetDuration, double partTarget, long 
     }
 
     /**
+     * The stream-wide number of the part whose publication answers a blocking reload for
+     * {@code _HLS_msn=msn[&_HLS_part=part]}: that part; part 0 of the next segment for a part past a complete
+     * segment's last (§6.2.5.2); without a part, the last part of segment {@code msn}, whose publication completes it.
+     * -1 when this playlist does not have it.
+     *
+     * @param part the part index, or -1 if the request has none
+     */
+    public long awaitedPartNumber(long msn, int part) {
+        for (SegmentInfo s : segments) {
+            if (s.msn() != msn) {
+                continue;
+            }
+            if (part < 0) {
+                return s.complete() && !s.parts().isEmpty() ? s.nextPartNumber() - 1 : -1;
+            }
+            if (part < s.parts().size()) {
+                return s.firstPartNumber() + part;
+            }
+            return s.complete() ? awaitedPartNumber(msn + 1, 0) : -1;
+        }
+        return -1;
+    }
+
+    /**
      * Whether a blocking reload for {@code _HLS_msn=msn[&_HLS_part=part]} can be answered (RFC 8216bis §6.2.5.2):
      * without a part, segment {@code msn} must be complete; with one, that part must exist, where a part past a
      * complete segment's last part means part 0 of the next segment.

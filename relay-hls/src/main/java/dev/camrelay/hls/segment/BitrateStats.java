@@ -19,7 +19,7 @@ public record BitrateStats(long peakBitsPerSecond, long averageBitsPerSecond) {
             if (!s.complete() || s.duration() <= 0) {
                 continue;
             }
-            final double segmentBits = 8.0 * s.data().length;
+            final double segmentBits = 8.0 * s.length();
             peak = Math.max(peak, segmentBits / s.duration());
             bits += segmentBits;
             seconds += s.duration();

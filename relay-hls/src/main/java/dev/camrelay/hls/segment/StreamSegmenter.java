@@ -22,14 +22,18 @@ import org.agrona.DirectBuffer;
  *
  * <p>Cutting rules (protocols.md §4.2, §4.6), all on the <em>primary</em> track (video, or the first audio track of an
  * audio-only stream): nothing is stored before the first keyframe; a part ends before the frame that would take it
- * past PART-TARGET (predicting with the last frame interval); a segment ends before a keyframe once it is at least
+ * past PART-TARGET (predicting with the last frame interval), where PART-TARGET is the configured one rounded up to a
+ * whole number of the stream's frames at its second frame and fixed from then on ({@link PartTarget}); parts that
+ * end up shorter than 85 % of it anyway (jittery timestamps, a later epoch's other frame rate) are counted in
+ * {@link #shortParts()}; a segment ends before a keyframe once it is at least
  * {@code minSegmentMillis} long, so every segment starts with an IDR, or, if the source's GOP is longer than
  * TARGETDURATION, before the first frame past it (counted in {@link #forcedCuts()}); a stall ends the segment at
  * its last frame ({@link #gaps()}). Other tracks' samples go into
  * whichever part is being written when their successor arrives (a sample's duration is only known then).
  *
  * <p>Per frame, the hot path copies the payload into the track's run and compares timestamps: no allocation. Each
- * finished part allocates its bytes and a new immutable store state.
+ * finished part is copied once into direct memory of its own ({@link StoredPart}) and makes a new immutable store
+ * state.
  */
 public final class StreamSegmenter {
 
@@ -49,6 +53,7 @@ public final class StreamSegmenter {
 
     private final SegmenterConfig config;
     private final SegmentStore store;
+    private final PartTarget partTarget;
     private final InstantSource wallClock;
     private final BoxWriter fragment = new BoxWriter(INITIAL_FRAGMENT_CAPACITY);
     private final TrackRun[] runByTrack = new TrackRun[StreamFormat.MAX_TRACKS];
@@ -59,7 +64,6 @@ public final class StreamSegmenter {
     private long epoch;
     private int primaryTrack;
     private int primaryClock;
-    private long partTargetTicks;
     private long minSegmentTicks;
     private long targetTicks;
     private long maxGapTicks;
@@ -79,6 +83,7 @@ public final class StreamSegmenter {
     private final LiveClock liveClock = new LiveClock();
 
     private long forcedCuts;
+    private long shortParts;
     private long gaps;
     private long dropped;
 
@@ -91,6 +96,7 @@ public final class StreamSegmenter {
         this.config = config;
         this.store = store;
         this.wallClock = wallClock;
+        this.partTarget = new PartTarget(config.partTargetMillis());
         startEpoch(epoch, format);
     }
 
@@ -122,7 +128,7 @@ public final class StreamSegmenter {
                 .orElse(carried.get(0));
         primaryTrack = primary.trackId();
         primaryClock = primary.clockRate();
-        partTargetTicks = (long) config.partTargetMillis() * primaryClock / 1000;
+        partTarget.startEpoch(primaryClock, primary.frameRate());
         minSegmentTicks = (long) config.minSegmentMillis() * primaryClock / 1000;
         targetTicks = (long) config.targetDurationSeconds() * primaryClock;
         maxGapTicks = targetTicks / 2;
@@ -215,12 +221,25 @@ public final class StreamSegmenter {
             finishSegment();
         }
         ended = true;
-        segments = store.publish(segments, true);
+        segments = publish(segments, true);
     }
 
     /** Segments cut without a keyframe because the source's GOP exceeded TARGETDURATION. */
     public long forcedCuts() {
         return forcedCuts;
+    }
+
+    /**
+     * Parts shorter than 85 % of PART-TARGET that were neither independent nor the last of their segment (RFC 8216bis
+     * §4.4.4.9 forbids them; they come from frame timing that does not fit the stream's PART-TARGET).
+     */
+    public long shortParts() {
+        return shortParts;
+    }
+
+    /** The advertised PART-TARGET in seconds, or 0 before the stream's second frame fixed it. */
+    public double partTargetSeconds() {
+        return partTarget.seconds();
     }
 
     /** Source stalls or timestamp jumps that ended a segment early (the media timeline has a gap there). */
@@ -247,8 +266,8 @@ public final class StreamSegmenter {
     }
 
     private StoredSegment newSegment(long dts) {
-        return new StoredSegment(nextMsn++, epoch, discontinuities, Instant.ofEpochMilli(liveClock.wallMillis(dts)),
-                0, List.of(), null, nextPartNumber);
+        return StoredSegment.start(nextMsn++, epoch, discontinuities,
+                Instant.ofEpochMilli(liveClock.wallMillis(dts)), nextPartNumber);
     }
 
     /**
@@ -276,12 +295,20 @@ public final class StreamSegmenter {
         if (dts == partStartDts) {
             return; // the part has no primary sample yet
         }
+        if (!partTarget.fixed() && interval > 0) {
+            partTarget.fix(interval); // before anything is published: every playlist advertises the same one
+            store.fixPartTarget(partTarget.seconds());
+        }
+        final long partTargetTicks = partTarget.ticks();
         final long segmentLength = dts - segmentStartDts;
         final boolean keyframeCut = sync && segmentLength >= minSegmentTicks;
         final boolean forcedCut = !keyframeCut && segmentLength + interval > targetTicks;
         final boolean newSegment = keyframeCut || forcedCut;
-        if (!newSegment && dts + interval - partStartDts <= partTargetTicks) {
+        if (!newSegment && (partTargetTicks == 0 || dts + interval - partStartDts <= partTargetTicks)) {
             return;
+        }
+        if (!newSegment && !partIndependent && dts - partStartDts < PartTarget.MIN_PART_SHARE * partTargetTicks) {
+            shortParts++;
         }
         finishPart(dts);
         if (newSegment) {
@@ -293,7 +320,7 @@ public final class StreamSegmenter {
             segmentStartDts = dts;
         }
         partIndependent = sync;
-        segments = store.publish(withCurrent(), false);
+        segments = publish(withCurrent(), false);
     }
 
     /**
@@ -317,7 +344,7 @@ public final class StreamSegmenter {
             forcedCuts++;
         }
         gaps++;
-        segments = store.publish(withCurrent(), false);
+        segments = publish(withCurrent(), false);
     }
 
     /** Writes the fragment of everything closed up to {@code endDts} on the primary track as the next part. */
@@ -327,8 +354,8 @@ public final class StreamSegmenter {
         if (FragmentWriter.write(fragment, sequenceNumber, runs, runs.length) > 0) {
             sequenceNumber++;
             final double duration = (endDts - partStartDts) / (double) primaryClock;
-            current = current.plus(new StoredPart(current.parts().size(), nextPartNumber++, duration,
-                    partIndependent, fragment.toByteArray()));
+            current = current.plus(StoredPart.copyOf(current.parts().size(), nextPartNumber++, duration,
+                    partIndependent, fragment.buffer(), fragment.position()));
         }
         for (TrackRun r : runs) {
             r.removeClosed();
@@ -351,8 +378,20 @@ public final class StreamSegmenter {
         finishPart(end);
         completeCurrent(end);
         current = null;
-        segments = store.publish(segments, false);
+        segments = publish(segments, false);
         started = false;
+    }
+
+    /**
+     * Publishes to the store. A stream whose first interval was a gap publishes before its PART-TARGET could be
+     * rounded to its frames: it keeps the configured one as it is, since a published PART-TARGET never changes.
+     */
+    private List<StoredSegment> publish(List<StoredSegment> all, boolean end) {
+        if (!partTarget.fixed()) {
+            partTarget.fixAsConfigured();
+            store.fixPartTarget(partTarget.seconds());
+        }
+        return store.publish(all, end);
     }
 
     private List<StoredSegment> withCurrent() {

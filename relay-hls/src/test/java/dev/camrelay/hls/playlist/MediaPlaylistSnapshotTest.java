@@ -57,6 +57,18 @@ class MediaPlaylistSnapshotTest {
     }
 
     @Test
+    void theAwaitedPartOfABlockingRequestIsTheOneWhosePublicationAnswersIt() {
+        MediaPlaylistSnapshot s = Playlists.live(3, 2, 4, List.of()); // segments 3, 4 complete; 5 has parts 0-3
+
+        assertThat(s.awaitedPartNumber(5, 3)).isEqualTo(53);
+        assertThat(s.awaitedPartNumber(4, -1)).as("the part that completed segment 4").isEqualTo(49);
+        assertThat(s.awaitedPartNumber(4, 10)).as("past segment 4's last part: part 0 of 5").isEqualTo(50);
+        assertThat(s.awaitedPartNumber(5, 4)).as("not published yet").isEqualTo(-1);
+        assertThat(s.awaitedPartNumber(5, -1)).as("segment 5 is not complete").isEqualTo(-1);
+        assertThat(s.awaitedPartNumber(9, 0)).isEqualTo(-1);
+    }
+
+    @Test
     void partPastACompleteSegmentsLastPartMeansPartZeroOfTheNext() {
         MediaPlaylistSnapshot withoutNext = Playlists.live(3, 2, 0, List.of());
         MediaPlaylistSnapshot withNext = Playlists.live(3, 2, 1, List.of());

@@ -8,6 +8,7 @@ import dev.camrelay.core.media.TrackFormat;
 import dev.camrelay.hls.playlist.MediaPlaylistRenderer;
 import dev.camrelay.hls.playlist.MediaPlaylistSnapshot;
 import dev.camrelay.hls.playlist.SegmentInfo;
+import io.netty.buffer.ByteBuf;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
@@ -20,18 +21,22 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Readers on other threads (the HTTP handlers) see only whole published states while the segmenter writes: every
- * part a playlist lists is either served with the listed index or already dropped, never half-built.
+ * part a playlist lists is either served with the listed index or already dropped, never half-built, and a part's
+ * memory let go of while a reader takes a view of it is either viewed whole or refused, never read after it is freed.
  */
 class SegmentStoreConcurrencyTest {
 
     private static final byte[] SPS = {0x67, 0x64, 0x00, 0x1f, (byte) 0xac};
     private static final byte[] PPS = {0x68, (byte) 0xeb};
+    private static final int MOOF = 0x6d6f6f66;
 
     @Test
-    void readersSeeOnlyConsistentPublishedStatesWhileTheSegmenterWrites() throws InterruptedException {
+    void readersSeeOnlyConsistentStatesAndWholeMemoryWhileTheSegmenterWritesAndFrees()
+            throws InterruptedException {
         StreamFormat format = new StreamFormat(List.of(
                 TrackFormat.video(0, Codec.H264, "", "", 320, 240, 25, List.of(SPS, PPS))));
-        SegmentStore store = new SegmentStore(SegmenterConfig.defaults(), () -> { });
+        AtomicLong nanos = new AtomicLong(); // the writer's clock follows the media, so old segments are let go
+        SegmentStore store = new SegmentStore(SegmenterConfig.defaults(), () -> { }, nanos::get);
         StreamSegmenter segmenter = new StreamSegmenter(1, format, SegmenterConfig.defaults(), store,
                 InstantSource.fixed(Instant.EPOCH));
         AtomicBoolean writing = new AtomicBoolean(true);
@@ -55,12 +60,22 @@ class SegmentStoreConcurrencyTest {
                             }
                             assertThat(part.index()).isEqualTo(i);
                             assertThat(part.duration()).isEqualTo(s.parts().get(i).duration());
-                            partBytes += part.data().length;
+                            partBytes += part.length();
+                            // the writer may let go of the part meanwhile: a view is then refused, never torn
+                            ByteBuf view = part.retainedView();
+                            if (view != null) {
+                                try {
+                                    assertThat(view.readableBytes()).isEqualTo(part.length());
+                                    assertThat(view.getInt(4)).as("a moof box").isEqualTo(MOOF);
+                                } finally {
+                                    view.release();
+                                }
+                            }
                             checkedParts.incrementAndGet();
                         }
-                        byte[] whole = store.segment(s.epoch(), s.msn());
+                        StoredSegment whole = store.segment(s.epoch(), s.msn());
                         if (s.complete() && whole != null && partBytes >= 0) {
-                            assertThat(whole.length).isEqualTo(partBytes);
+                            assertThat(whole.length()).isEqualTo(partBytes);
                         }
                     }
                 }
@@ -76,6 +91,7 @@ class SegmentStoreConcurrencyTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         for (int i = 0; i < 25 * 120 || checkedParts.get() < 10_000 && System.nanoTime() < deadline; i++) {
             long dts = i * 3600L;
+            nanos.set(dts * 1_000_000_000L / 90_000);
             segmenter.onFrame(0, dts, dts, i % 50 == 0, payload, 0, 1000 + i % 900);
         }
         writing.set(false);
@@ -86,7 +102,8 @@ class SegmentStoreConcurrencyTest {
 
         assertThat(failures).isEmpty();
         assertThat(checkedParts.get()).isPositive();
-        assertThat(store.segmentCount()).isLessThanOrEqualTo(SegmenterConfig.DEFAULT_PLAYLIST_SEGMENTS
-                + SegmenterConfig.DEFAULT_RETAINED_SEGMENTS + 1);
+        assertThat(store.segmentCount()).isLessThanOrEqualTo(SegmentStore.MAX_LISTED_SEGMENTS
+                + SegmentStore.MAX_RETAINED_SEGMENTS + 1);
+        store.close();
     }
 }

@@ -69,7 +69,7 @@ class SegmentedClipPlaysInFfmpegTest {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         all.writeBytes(store.init(1));
         for (SegmentInfo s : playlist.segments()) {
-            byte[] segment = store.segment(1, s.msn());
+            byte[] segment = StoredBytes.segment(store, 1, s.msn());
             all.writeBytes(segment);
             Path alone = dir.resolve("alone-" + s.msn() + ".mp4");
             Files.write(alone, concat(store.init(1), segment));
@@ -109,12 +109,13 @@ class SegmentedClipPlaysInFfmpegTest {
         long bits = 0;
         double seconds = 0;
         for (SegmentInfo s : playlist.segments()) {
-            long segmentBits = 8L * store.segment(1, s.msn()).length;
+            long segmentBits = 8L * store.segment(1, s.msn()).length();
             assertThat(segmentBits / s.duration()).isLessThanOrEqualTo(rates.peakBitsPerSecond());
             bits += segmentBits;
             seconds += s.duration();
         }
         assertThat(rates.averageBitsPerSecond()).isEqualTo(Math.round(bits / seconds));
+        store.close();
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
@@ -154,9 +155,10 @@ class SegmentedClipPlaysInFfmpegTest {
         Files.writeString(media.resolve(HlsUris.MEDIA_PLAYLIST), MediaPlaylistRenderer.render(playlist));
         Files.write(media.resolve(HlsUris.init(7)), store.init(7));
         for (SegmentInfo s : playlist.segments()) {
-            Files.write(media.resolve(HlsUris.segment(7, s.msn())), store.segment(7, s.msn()));
+            Files.write(media.resolve(HlsUris.segment(7, s.msn())), StoredBytes.segment(store, 7, s.msn()));
         }
         BitrateStats rates = store.bitrates();
+        store.close();
         Files.writeString(camera.resolve("index.m3u8"), MultivariantPlaylistRenderer.render(List.of(
                 VariantStream.of(HlsUris.mediaPlaylistFromMultivariant(sid, 0), clip.format(),
                         rates.peakBitsPerSecond(), rates.averageBitsPerSecond()))));

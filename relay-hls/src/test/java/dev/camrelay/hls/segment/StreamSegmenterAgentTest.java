@@ -55,7 +55,8 @@ class StreamSegmenterAgentTest {
         assertThat(violations).isEmpty();
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         all.writeBytes(store.init(KEY.epoch()));
-        store.playlist().segments().forEach(s -> all.writeBytes(store.segment(KEY.epoch(), s.msn())));
+        store.playlist().segments().forEach(s -> all.writeBytes(StoredBytes.segment(store, KEY.epoch(), s.msn())));
+        store.close();
         Path out = dir.resolve("pipeline.mp4");
         Files.write(out, all.toByteArray());
         ExternalTool.Result probe = ExternalTool.runOk(dir, "ffprobe", "-v", "error", "-count_frames",
@@ -73,5 +74,6 @@ class StreamSegmenterAgentTest {
         clip.units().forEach(stream::publish);
 
         assertThat(agent.doWork()).isEqualTo(StreamSegmenterAgent.MAX_FRAMES_PER_WORK);
+        store.close();
     }
 }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class StreamSegmenterTest {
@@ -29,8 +30,10 @@ class StreamSegmenterTest {
     private static final int AAC_FRAME = 1024;
 
     private final AtomicInteger publishes = new AtomicInteger();
+    /** The store's clock: the media time of the frame being fed, as for a live camera. */
+    private final AtomicLong nanos = new AtomicLong();
     private final SegmenterConfig config = SegmenterConfig.defaults();
-    private final SegmentStore store = new SegmentStore(config, publishes::incrementAndGet);
+    private final SegmentStore store = new SegmentStore(config, publishes::incrementAndGet, nanos::get);
     private final StreamSegmenter segmenter = new StreamSegmenter(1, FORMAT, config, store,
             InstantSource.fixed(T0));
     private final UnsafeBuffer payload = new UnsafeBuffer(new byte[] {0, 0, 0, 1, 0x65});
@@ -41,6 +44,7 @@ class StreamSegmenterTest {
     private void feed(int from, int to, int gop) {
         for (int i = from; i < to; i++) {
             long dts = (long) i * FRAME;
+            nanos.set(dts * 1_000_000_000L / 90_000);
             assertThat(segmenter.onFrame(0, dts, dts, i % gop == 0, payload, 0, payload.capacity()))
                     .isEqualTo(StreamSegmenter.ACCEPTED);
             long videoEnd48k = (dts + FRAME) * 48_000 / 90_000;
@@ -93,18 +97,44 @@ class StreamSegmenterTest {
                 .allSatisfy(s -> assertThat(s.duration()).isLessThanOrEqualTo(4.0));
     }
 
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
     @Test
-    void storageKeepsABoundedNumberOfSegmentsAndDropsTheOldest() {
-        feed(0, 25 * 30, 25);
+    void removedSegmentsStayDownloadableForTheirRetentionTimeAndAreThenLetGo() {
+        feed(0, 25, 25);
+        StoredPart first = store.part(1, 0);
+        feed(25, 25 * 30, 25); // 29.8 s: segment k (1 s) left the 12 s playlist at k + 13 s
 
         int listed = 3 * config.targetDurationSeconds(); // 1 s segments, three target durations
-        assertThat(store.segmentCount()).isEqualTo(listed + config.retainedSegments() + 1);
+        long msn = store.playlist().mediaSequence();
+        assertThat(msn).isEqualTo(17);
         assertThat(store.playlist().segments()).hasSize(listed + 1);
-        assertThat(store.segment(1, 0)).isNull();
+        // RFC 8216bis 6.2.2: its own duration plus the longest playlist's (13 s here; at least 3 target durations)
+        long oldestKept = msn - 13;
+        assertThat(store.segment(1, oldestKept)).as("removed 12.8 s ago: still downloadable").isNotNull();
+        assertThat(store.part(1, store.segment(1, oldestKept).firstPartNumber())).isNotNull();
+        assertThat(store.segment(1, oldestKept - 1)).as("removed 13.8 s ago").isNull();
+        assertThat(store.segmentCount()).isEqualTo(13 + listed + 1);
         assertThat(store.part(1, 0)).isNull();
-        long retainedFirst = store.playlist().mediaSequence() - config.retainedSegments();
-        assertThat(store.segment(1, retainedFirst)).as("kept downloadable after leaving the playlist").isNotNull();
-        assertThat(store.segment(1, retainedFirst - 1)).isNull();
+        assertThat(first.referenceCount()).as("the store let go of its memory").isZero();
+    }
+
+    @Test
+    void aSourceCuttingTinySegmentsStillHoldsABoundedNumber() {
+        long dts = 0;
+        for (int i = 0; i < 400; i++) {
+            dts += 2 * 90_000 + FRAME; // every frame after a gap: a segment of its own, 40 ms apart on the wall
+            nanos.set(i * 40_000_000L);
+            segmenter.onFrame(0, dts, dts, true, payload, 0, payload.capacity());
+        }
+
+        assertThat(segmenter.gaps()).isEqualTo(399);
+        // the segment being written has no part yet: it is not stored
+        assertThat(store.segmentCount()).isEqualTo(SegmentStore.MAX_LISTED_SEGMENTS
+                + SegmentStore.MAX_RETAINED_SEGMENTS);
     }
 
     @Test
@@ -130,17 +160,18 @@ class StreamSegmenterTest {
 
         assertThat(longStore.playlist().segments()).filteredOn(SegmentInfo::complete)
                 .hasSize(config.playlistSegments());
+        longStore.close();
     }
 
     @Test
     void partsAndSegmentsAreFoundByEpochAndNumberAndASegmentIsItsPartsInOrder() {
         feed(0, 26, 25);
 
-        byte[] segment = store.segment(1, 0);
+        byte[] segment = StoredBytes.segment(store, 1, 0);
         assertThat(segment).isNotNull();
         int at = 0;
         for (int i = 0; i < 5; i++) {
-            byte[] part = store.part(1, i).data();
+            byte[] part = StoredBytes.part(store.part(1, i));
             assertThat(java.util.Arrays.copyOfRange(segment, at, at + part.length)).isEqualTo(part);
             at += part.length;
         }
@@ -174,6 +205,7 @@ class StreamSegmenterTest {
             live.arrivedLive(0, (long) i * FRAME);
             live.onFrame(0, (long) i * FRAME, (long) i * FRAME, i % 25 == 0, payload, 0, 5);
         }
+        liveStore.close();
 
         List<SegmentInfo> segments = liveStore.playlist().segments();
         assertThat(segments.get(0).programDateTime()).as("re-dated from the first live frame").isEqualTo(T0);
@@ -230,7 +262,7 @@ class StreamSegmenterTest {
         BitrateStats stats = store.bitrates();
         long bytes = 0;
         for (long msn = 0; msn < 3; msn++) {
-            bytes += store.segment(1, msn).length;
+            bytes += store.segment(1, msn).length();
         }
         assertThat(stats.averageBitsPerSecond()).isEqualTo(Math.round(bytes * 8 / 3.0));
         assertThat(stats.peakBitsPerSecond()).isGreaterThanOrEqualTo(stats.averageBitsPerSecond());

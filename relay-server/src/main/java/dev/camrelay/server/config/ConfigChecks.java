@@ -1,6 +1,7 @@
 package dev.camrelay.server.config;
 
 import dev.camrelay.core.buffer.StreamBufferDescriptor;
+import dev.camrelay.hls.segment.SegmenterConfig;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -71,7 +72,22 @@ final class ConfigChecks {
             throw bad(ConfigKey.LOG_LEVEL,
                     "must be one of TRACE, DEBUG, INFO, WARN, ERROR, got '" + c.logLevel() + "'");
         }
+        hlsPartTarget(c.hlsPartTargetMillis());
         cameras(c.cameras(), c.demo());
+    }
+
+    /**
+     * PART-TARGET: a range that keeps parts useful ({@link SegmenterConfig#MIN_PART_TARGET_MILLIS}), at most half of
+     * TARGETDURATION, so it stays below it even once rounded up to whole frames (RFC 8216bis §4.4.3.7).
+     */
+    private static void hlsPartTarget(int millis) throws ConfigException {
+        int max = Math.min(SegmenterConfig.MAX_PART_TARGET_MILLIS,
+                SegmenterConfig.DEFAULT_TARGET_DURATION_SECONDS * 1000 / 2);
+        if (millis < SegmenterConfig.MIN_PART_TARGET_MILLIS || millis > max) {
+            throw bad(ConfigKey.HLS_PART_TARGET_MS, "must be between " + SegmenterConfig.MIN_PART_TARGET_MILLIS
+                    + " and " + max + " ms (PART-TARGET stays below TARGETDURATION, "
+                    + SegmenterConfig.DEFAULT_TARGET_DURATION_SECONDS + " s), got " + millis);
+        }
     }
 
     private static void cameras(List<CameraSpec> cameras, boolean demo) throws ConfigException {

@@ -26,10 +26,11 @@ record ConfigFile(
         String logLevel,
         String tlsCertificate,
         String tlsKey,
+        Integer hlsPartTargetMillis,
         List<CameraSpec> cameras) {
 
     static ConfigFile empty() {
         return new ConfigFile(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null);
+                null, null, null, null, null, null, null);
     }
 }

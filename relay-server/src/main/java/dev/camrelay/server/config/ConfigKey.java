@@ -26,6 +26,8 @@ public enum ConfigKey {
     TLS_CERT("tlsCertificate", "none", "PEM certificate chain file: the HTTP port serves HTTPS with HTTP/2 (ALPN h2,"
             + " HTTP/1.1 fallback); with tlsKey"),
     TLS_KEY("tlsKey", "none", "PEM private key file (PKCS#8) of tlsCertificate"),
+    HLS_PART_TARGET_MS("hlsPartTargetMillis", "200", "LL-HLS PART-TARGET in ms (100..2000, below TARGETDURATION 4 s);"
+            + " each stream rounds it up to whole frames"),
     CAMERAS("cameras", "[]", "cameras created at start-up, each like a POST /api/v1/cameras body (YAML only)");
 
     private final String yamlKey;

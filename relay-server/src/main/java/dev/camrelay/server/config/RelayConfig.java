@@ -26,6 +26,7 @@ import java.util.List;
  * @param logLevel             TRACE, DEBUG, INFO, WARN or ERROR
  * @param tlsCertificate       PEM certificate chain file; empty: plain HTTP (then {@code tlsKey} is empty too)
  * @param tlsKey               PEM private key file of that certificate; empty exactly when {@code tlsCertificate} is
+ * @param hlsPartTargetMillis  the configured LL-HLS PART-TARGET, in range (each stream rounds it up to whole frames)
  * @param cameras              cameras created at start-up (validated, ids unique)
  */
 public record RelayConfig(
@@ -49,6 +50,7 @@ public record RelayConfig(
         String logLevel,
         String tlsCertificate,
         String tlsKey,
+        int hlsPartTargetMillis,
         List<CameraSpec> cameras) {
 
     /** The demo camera's id (contract.md: "one built-in demo camera ({@code demo})"). */
@@ -74,6 +76,7 @@ public record RelayConfig(
                 + ", maxSessionsPerCamera=" + maxSessionsPerCamera + ", maxCameras=" + maxCameras
                 + ", sessionTtlSeconds=" + sessionTtlSeconds + ", maxSessionTtlSeconds=" + maxSessionTtlSeconds
                 + ", corsOrigins=" + corsOrigins + ", logLevel=" + logLevel + ", tlsCertificate=" + tlsCertificate
-                + ", tlsKey=" + tlsKey + ", cameras=" + cameras + "]";
+                + ", tlsKey=" + tlsKey + ", hlsPartTargetMillis=" + hlsPartTargetMillis + ", cameras=" + cameras
+                + "]";
     }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.camrelay.hls.segment.SegmenterConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -87,6 +88,8 @@ public final class RelayConfigLoader {
                 s.string(ConfigKey.LOG_LEVEL, yaml.logLevel(), "INFO").toUpperCase(Locale.ROOT),
                 s.string(ConfigKey.TLS_CERT, yaml.tlsCertificate(), ""),
                 s.string(ConfigKey.TLS_KEY, yaml.tlsKey(), ""),
+                s.integer(ConfigKey.HLS_PART_TARGET_MS, yaml.hlsPartTargetMillis(),
+                        SegmenterConfig.DEFAULT_PART_TARGET_MILLIS),
                 cameras);
         ConfigChecks.check(config);
         return config;

@@ -16,6 +16,7 @@ import dev.camrelay.hls.playlist.MultivariantPlaylistRenderer;
 import dev.camrelay.hls.playlist.VariantStream;
 import dev.camrelay.hls.segment.BitrateStats;
 import dev.camrelay.hls.segment.StoredPart;
+import dev.camrelay.hls.segment.StoredSegment;
 import dev.camrelay.server.camera.Camera;
 import dev.camrelay.server.camera.CameraRegistry;
 import dev.camrelay.server.http.AsyncRouteHandler;
@@ -24,6 +25,7 @@ import dev.camrelay.server.http.Request;
 import dev.camrelay.server.http.Response;
 import dev.camrelay.server.http.Router;
 import dev.camrelay.server.http.ViewerAuth;
+import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,6 +49,12 @@ import java.util.concurrent.Executor;
  * Any failure is 403 with the JSON error and no media byte, counted by {@link HlsRefusal}. A blocked reload is checked
  * again when it is answered.
  *
+ * <p>Parts and segments are sent from their stream's own direct memory without a copy: each response holds a
+ * read-only view with a reference of its own ({@link StoredPart#retainedView()}), released when it has been written,
+ * so media evicted while a response is in flight still goes out whole. Playlists are cached bytes per snapshot;
+ * init sections are small heap arrays. A reload that was held is timed from the publication of the part it waited
+ * for to its write to the socket ({@link ReloadLatency}, {@code relay_hls_reload_latency_seconds}).
+ *
  * <p><b>Threading contract:</b> stateless apart from thread-safe collaborators; handlers run concurrently on virtual
  * threads, and blocked reloads hold no thread: they are answered on the thread that ends their wait (the HLS wake
  * thread after a publish, or the timeout timer), with non-blocking work only (checks, lookups, cached bytes).
@@ -67,6 +75,8 @@ public final class HlsApi {
     static final long DEFAULT_BANDWIDTH = 2_000_000;
     /** Sent with 503s: a player retries after about one segment. */
     static final String RETRY_AFTER_SECONDS = "1";
+    private static final Map<String, String> MEDIA_HEADERS = Map.of("Cache-Control", MEDIA_CACHING);
+    private static final Map<String, String> PLAYLIST_HEADERS = Map.of("Cache-Control", PLAYLIST_CACHING);
 
     private final CameraRegistry cameras;
     private final SessionRegistry sessions;
@@ -78,6 +88,7 @@ public final class HlsApi {
     private final Clock clock;
     private final String ownIssuer;
     private final IsolationAlarm alarm;
+    private final ReloadLatency latency = new ReloadLatency();
 
     /**
      * @param ownIssuer the {@code iss} of this relay's tokens: their sessions exist already; tokens of an external
@@ -110,6 +121,11 @@ public final class HlsApi {
     /** HLS playbacks bound now (for tests and metrics). */
     public int playbackCount() {
         return playbacks.size();
+    }
+
+    /** Held reloads, part published to response written. */
+    ReloadLatency latency() {
+        return latency;
     }
 
     private CompletableFuture<Response> multivariant(Request request) {
@@ -179,10 +195,10 @@ public final class HlsApi {
         HlsStream stream = playback.stream();
         return switch (name.kind()) {
             case MEDIA_PLAYLIST -> mediaPlaylist(request, playback, stream);
-            case INIT -> CompletableFuture.completedFuture(mediaResponse(
+            case INIT -> CompletableFuture.completedFuture(initResponse(
                     stream.store().init(boundEpoch(playback, name)), name));
             case PART -> part(playback, stream, boundEpoch(playback, name), name);
-            case SEGMENT -> CompletableFuture.completedFuture(mediaResponse(
+            case SEGMENT -> CompletableFuture.completedFuture(segmentResponse(
                     stream.store().segment(boundEpoch(playback, name), name.number()), name));
             case UNKNOWN -> throw HttpError.notFound("no HLS resource '" + request.pathParam("name") + "'");
         };
@@ -195,7 +211,7 @@ public final class HlsApi {
     private CompletableFuture<Response> part(HlsPlayback playback, HlsStream stream, long epoch, MediaResource name) {
         StoredPart stored = stream.store().part(epoch, name.number());
         if (stored != null) {
-            return CompletableFuture.completedFuture(mediaResponse(stored.data(), name));
+            return CompletableFuture.completedFuture(partResponse(stored, name));
         }
         MediaPlaylistSnapshot now = stream.store().playlist();
         if (now == null || now.ended() || name.number() != now.nextPartNumber()) {
@@ -210,7 +226,7 @@ public final class HlsApi {
                     if (ready == PlaylistWaiters.TIMED_OUT && p == null) {
                         throw unavailable("the hinted part did not appear within three target durations");
                     }
-                    return mediaResponse(p == null ? null : p.data(), name);
+                    return partResponse(p, name);
                 });
     }
 
@@ -233,13 +249,19 @@ public final class HlsApi {
             if (d.badRequest()) {
                 throw HttpError.badRequest("bad_delivery_directive", d.reason());
             }
-            return stream.awaitPlaylist(d.msn(), d.part(), timeout).thenApply(ready -> {
+            CompletableFuture<MediaPlaylistSnapshot> wait = stream.awaitPlaylist(d.msn(), d.part(), timeout);
+            final boolean held = !wait.isDone(); // only a reload that waited measures the relay (ReloadLatency)
+            return wait.thenApply(ready -> {
                 if (ready == PlaylistWaiters.TIMED_OUT) {
                     throw unavailable("segment " + d.msn() + (d.part() >= 0 ? " part " + d.part() : "")
                             + " did not appear within three target durations (RFC 8216bis 6.2.5.2)");
                 }
                 authorize(playback.sid()); // checked again: the session may have ended while the request waited
-                return playlistResponse(stream.rendered(ready, playback.epoch(), d.skip()));
+                byte[] bytes = stream.rendered(ready, playback.epoch(), d.skip());
+                long published = held ? stream.store().publishedNanos(ready.awaitedPartNumber(d.msn(), d.part()))
+                        : StoredPart.NOT_PUBLISHED;
+                return published == StoredPart.NOT_PUBLISHED ? playlistResponse(bytes)
+                        : Response.timed(200, PLAYLIST_TYPE, bytes, PLAYLIST_HEADERS, latency, published);
             });
         });
     }
@@ -281,17 +303,39 @@ public final class HlsApi {
         return bound;
     }
 
-    private static Response mediaResponse(byte[] bytes, MediaResource name) {
+    private static Response initResponse(byte[] bytes, MediaResource name) {
         if (bytes == null) {
-            throw HttpError.notFound("no " + name.kind().name().toLowerCase(Locale.ROOT)
-                    + " with that name (not yet written, or no longer held)");
+            throw notHeld(name);
         }
-        // The stored array is immutable once published: the dispatcher wraps it, no copy per request.
-        return new Response(200, MEDIA_TYPE, bytes, Map.of("Cache-Control", MEDIA_CACHING));
+        // The stored array is immutable once published: the dispatcher wraps it (an init section is ~1 KB).
+        return new Response(200, MEDIA_TYPE, bytes, MEDIA_HEADERS);
+    }
+
+    /** A part from its memory, no copy: the response holds its own reference until written. */
+    private static Response partResponse(StoredPart part, MediaResource name) {
+        ByteBuf view = part == null ? null : part.retainedView();
+        if (view == null) {
+            throw notHeld(name); // also when the store let go of it since the look-up
+        }
+        return Response.ofContent(200, MEDIA_TYPE, view, MEDIA_HEADERS);
+    }
+
+    /** A segment as a composite of its parts' memory, no copy. */
+    private static Response segmentResponse(StoredSegment segment, MediaResource name) {
+        ByteBuf view = segment == null ? null : segment.retainedView();
+        if (view == null) {
+            throw notHeld(name);
+        }
+        return Response.ofContent(200, MEDIA_TYPE, view, MEDIA_HEADERS);
+    }
+
+    private static HttpError notHeld(MediaResource name) {
+        return HttpError.notFound("no " + name.kind().name().toLowerCase(Locale.ROOT)
+                + " with that name (not yet written, or no longer held)");
     }
 
     private static Response playlistResponse(byte[] text) {
-        return new Response(200, PLAYLIST_TYPE, text, Map.of("Cache-Control", PLAYLIST_CACHING));
+        return new Response(200, PLAYLIST_TYPE, text, PLAYLIST_HEADERS);
     }
 
     private static long timeoutMillis(HlsStream stream) {

@@ -58,6 +58,8 @@ final class HlsStream implements Agent {
     private volatile long epoch;
     private volatile StreamFormat format;
     private volatile boolean done;
+    /** The segmenter's count, copied after each busy duty cycle for other threads (metrics). */
+    private volatile long shortParts;
 
     HlsStream(Camera camera, CameraRegistry cameras, SessionRegistry sessions, SegmenterConfig config,
               Timer timeouts, Executor wake, InstantSource wallClock) {
@@ -149,6 +151,11 @@ final class HlsStream implements Agent {
         }
     }
 
+    /** Parts under 85 % of PART-TARGET, neither independent nor last ({@link StreamSegmenter#shortParts()}). */
+    long shortParts() {
+        return shortParts;
+    }
+
     /** Blocked playlist requests held now. */
     int waiting() {
         return waiters.size();
@@ -206,6 +213,9 @@ final class HlsStream implements Agent {
                 break;
             }
         }
+        if (work > 0 && segmenter.shortParts() != shortParts) {
+            shortParts = segmenter.shortParts();
+        }
         return work;
     }
 
@@ -260,15 +270,22 @@ final class HlsStream implements Agent {
         if (segmenter != null) {
             segmenter.end();
         }
+        // The camera is gone (its sessions with it) or its reader failed closed: nothing more is served, and the
+        // media memory is let go now (responses in flight keep theirs until written).
+        store.close();
         done = true;
         waiters.published();
     }
 
+    /** On the segmenter thread when the stream leaves it (done, failed, or the relay stops): lets go of everything. */
     @Override
     public void onClose() {
         if (reader != null) {
             reader.close();
+            reader = null;
         }
+        store.close();
+        done = true;
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -112,7 +113,7 @@ final class PlaylistWaiters {
         }
         for (int i = held.size() - 1; i >= 0; i--) {
             Waiter w = held.get(i);
-            if (w.future.isDone() || (ready(playlist, w.condition) && finish(w, playlist))) {
+            if (w.finished != 0 || (ready(playlist, w.condition) && finish(w, playlist))) {
                 Waiter moved = held.remove(held.size() - 1);
                 if (i < held.size()) {
                     held.set(i, moved);
@@ -121,14 +122,22 @@ final class PlaylistWaiters {
         }
     }
 
-    /** @return true (so the wake pass drops the request whichever thread completed it) */
+    /**
+     * Completes a held request once, whichever of the wake pass, the timer and the registering thread gets there
+     * first. The count drops before the future completes, so whoever sees the answer also sees it no longer held
+     * (completing first let a caller woken by the future still count it: {@code aReloadNobodySatisfiesTimesOut} failed
+     * now and then).
+     *
+     * @return true (so the wake pass drops the request whichever thread completed it)
+     */
     private boolean finish(Waiter w, MediaPlaylistSnapshot result) {
-        if (w.future.complete(result)) {
+        if (Waiter.FINISHED.compareAndSet(w, 0, 1)) {
             count.decrementAndGet();
             Timeout t = w.timeout;
             if (t != null && result != TIMED_OUT) {
                 t.cancel();
             }
+            w.future.complete(result);
         }
         return true;
     }
@@ -139,9 +148,13 @@ final class PlaylistWaiters {
 
     /** One held request. */
     private static final class Waiter {
+        static final AtomicIntegerFieldUpdater<Waiter> FINISHED =
+                AtomicIntegerFieldUpdater.newUpdater(Waiter.class, "finished");
         final Predicate<MediaPlaylistSnapshot> condition;
         final CompletableFuture<MediaPlaylistSnapshot> future = new CompletableFuture<>();
         volatile Timeout timeout;
+        /** 1 once {@link #finish} has claimed it. */
+        volatile int finished;
 
         Waiter(Predicate<MediaPlaylistSnapshot> condition) {
             this.condition = condition;

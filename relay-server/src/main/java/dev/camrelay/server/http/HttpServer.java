@@ -100,6 +100,11 @@ public final class HttpServer implements AutoCloseable {
 
     /** HTTP/1.1 on a connection (plain, or TLS without ALPN or with {@code http/1.1} chosen). */
     void addHttp1(ChannelPipeline p) {
+        addHttp1(p, service);
+    }
+
+    /** The HTTP/1.1 handlers of a connection (also what tests drive on an embedded channel). */
+    static void addHttp1(ChannelPipeline p, HttpService service) {
         HttpDecoderConfig decoder = new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_INITIAL_LINE_BYTES)
                 .setMaxHeaderSize(MAX_HEADER_BYTES)

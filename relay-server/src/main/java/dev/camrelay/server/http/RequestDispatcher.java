@@ -1,7 +1,9 @@
 package dev.camrelay.server.http;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -24,6 +26,7 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +34,12 @@ import org.slf4j.LoggerFactory;
  * The end of one connection's pipeline: turns each request into a {@link Request}, runs its handler off the event
  * loop, and writes the response. Responses leave in request order (HTTP/1.1 pipelining): each request's work is
  * chained after the previous one's, and reading pauses while {@link HttpServer#MAX_PIPELINED} are outstanding.
+ *
+ * <p>A response's {@link Response#content()} (LL-HLS media in its stream's own direct memory) goes to the transport
+ * as it is: with native epoll the socket write gathers straight from that memory, no copy per response. Over TLS the
+ * {@code SslHandler} encrypts into new buffers, so there each response is copied once, as encryption must. Every
+ * path that does not write a response's content releases it. A timed response ({@link Response#timing()}) is
+ * reported once its bytes are all handed to the socket ({@link TimedWrite}).
  *
  * <p>Threading: one instance per connection. {@link #channelRead} and the writes run on the connection's event
  * loop; handlers run on {@link HttpService#handlers()} and see only the immutable {@link Request}.
@@ -91,7 +100,13 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         }
         // Responses leave in request order: each one's work starts after the previous one's response is written.
         tail = tail.thenComposeAsync(ignored -> run(task), service.handlers())
-                .thenAccept(response -> ctx.executor().execute(() -> write(ctx, response, origin, keepAlive)));
+                .thenAccept(response -> {
+                    try {
+                        ctx.executor().execute(() -> write(ctx, response, origin, keepAlive));
+                    } catch (RejectedExecutionException e) {
+                        release(response); // the event loop is shutting down: nothing will be written
+                    }
+                });
     }
 
     private CompletableFuture<Response> run(ResponseTask task) {
@@ -156,24 +171,41 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         }
         service.counters().record(response.status());
         if (!ctx.channel().isActive()) {
+            release(response);
             return;
         }
+        ByteBuf body = response.content() != null ? response.content() : Unpooled.wrappedBuffer(response.body());
         FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.valueOf(response.status()), Unpooled.wrappedBuffer(response.body()));
-        if (response.contentType() != null) {
-            out.headers().set(HttpHeaderNames.CONTENT_TYPE, response.contentType());
+                HttpResponseStatus.valueOf(response.status()), body);
+        try {
+            if (response.contentType() != null) {
+                out.headers().set(HttpHeaderNames.CONTENT_TYPE, response.contentType());
+            }
+            out.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.length());
+            // Responses are per caller (keys, tokens, session state): never stored by a shared cache (isolation.md).
+            out.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+            out.headers().set("X-Content-Type-Options", "nosniff");
+            service.cors().get().responseHeaders(origin).forEach(out.headers()::set);
+            response.headers().forEach(out.headers()::set);
+        } catch (RuntimeException e) {
+            out.release(); // a header Netty refuses: the body is not written, so it is let go here
+            throw e;
         }
-        out.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.body().length);
-        // Responses are per caller (keys, tokens, session state): never stored by any shared cache (isolation.md).
-        out.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
-        out.headers().set("X-Content-Type-Options", "nosniff");
-        service.cors().get().responseHeaders(origin).forEach(out.headers()::set);
-        response.headers().forEach(out.headers()::set);
         if (!keepAlive) {
             out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
-        } else {
-            ctx.writeAndFlush(out);
+        }
+        ChannelFuture written = ctx.writeAndFlush(out);
+        if (response.timing() != null) {
+            TimedWrite.reportIfDone(written, response); // no listener, no allocation, when the socket took it all
+        }
+        if (!keepAlive) {
+            written.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private static void release(Response response) {
+        if (response.content() != null) {
+            response.content().release();
         }
     }
 

@@ -157,6 +157,26 @@ class RelayConfigLoaderTest {
     }
 
     @Test
+    void hlsPartTargetComesFromTheFileOrTheEnvironmentAndIsCheckedAtStart() throws Exception {
+        assertThat(RelayConfigLoader.load(null, Map.of()).hlsPartTargetMillis()).isEqualTo(200);
+        assertThat(RelayConfigLoader.load(yaml("hlsPartTargetMillis: 500\n"), Map.of()).hlsPartTargetMillis())
+                .isEqualTo(500);
+        assertThat(RelayConfigLoader.load(yaml("hlsPartTargetMillis: 500\n"),
+                Map.of("RELAY_HLS_PART_TARGET_MS", "100")).hlsPartTargetMillis()).isEqualTo(100);
+
+        for (String bad : new String[] {"99", "2001", "4000", "0"}) {
+            assertThatThrownBy(() -> RelayConfigLoader.load(null, Map.of("RELAY_HLS_PART_TARGET_MS", bad)))
+                    .as(bad).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("hlsPartTargetMillis (RELAY_HLS_PART_TARGET_MS)")
+                    .hasMessageContaining("between 100 and 2000 ms")
+                    .hasMessageContaining("below TARGETDURATION");
+        }
+        assertThatThrownBy(() -> RelayConfigLoader.load(yaml("hlsPartTargetMillis: 0.2\n"), Map.of()))
+                .hasMessageContaining("'hlsPartTargetMillis'");
+        assertThat(RelayConfigLoader.helpText()).contains("RELAY_HLS_PART_TARGET_MS", "whole frames");
+    }
+
+    @Test
     void helpListsEverySettingWithItsVariable() {
         String help = RelayConfigLoader.helpText();
 

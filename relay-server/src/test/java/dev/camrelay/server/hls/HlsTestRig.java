@@ -204,11 +204,17 @@ final class HlsTestRig implements AutoCloseable {
      * access units, and {@link #seiBeforeSlices} puts each SEI back in front of its picture.
      */
     static byte[] taggedClip(String tag, int seconds) throws Exception {
+        return taggedClip(tag, seconds, 25);
+    }
+
+    /** As {@link #taggedClip(String, int)}, 25 fps, with a keyframe every {@code gopFrames} frames. */
+    static byte[] taggedClip(String tag, int seconds, int gopFrames) throws Exception {
         Path file = Files.createTempFile("clip-" + tag, ".h264");
         try {
             ToolRun r = run(60, "ffmpeg", "-nostdin", "-y", "-v", "error", "-f", "lavfi", "-i",
                     "testsrc2=size=320x180:rate=25", "-t", Integer.toString(seconds), "-c:v", "libx264",
-                    "-profile:v", "baseline", "-g", "25", "-bf", "0", "-pix_fmt", "yuv420p", "-flags", "+global_header",
+                    "-profile:v", "baseline", "-g", Integer.toString(gopFrames), "-bf", "0", "-pix_fmt", "yuv420p",
+                    "-flags", "+global_header",
                     "-bsf:v", "dump_extra=freq=all,h264_metadata=aud=insert:sei_user_data="
                             + SeiCameraTag.UUID_TEXT + "+" + tag, "-f", "h264", file.toString());
             assertThat(r.exit()).as(r.err()).isZero();

@@ -100,6 +100,21 @@ class PlaylistWaitersTest {
     }
 
     @Test
+    void whoeverSeesAHeldReloadAnsweredNoLongerSeesItHeld() throws Exception {
+        publish(edge(1));
+        CompletableFuture<MediaPlaylistSnapshot> timesOut = waiters.await(1, 4, 1);
+        CompletableFuture<MediaPlaylistSnapshot> woken = waiters.await(1, 1, 10_000);
+        // non-async continuations run inside the completion, on the completing thread, as the relay's own do
+        CompletableFuture<Integer> heldWhenTimedOut = timesOut.thenApply(p -> waiters.size());
+        CompletableFuture<Integer> heldWhenWoken = woken.thenApply(p -> waiters.size());
+
+        assertThat(heldWhenTimedOut.get(5, TimeUnit.SECONDS)).as("by the timer: the woken one is still held")
+                .isEqualTo(1);
+        publish(edge(2));
+        assertThat(heldWhenWoken.get(5, TimeUnit.SECONDS)).as("by the wake pass").isZero();
+    }
+
+    @Test
     void tenThousandHeldReloadsAreAllWokenByOnePublish() {
         publish(edge(1));
         List<CompletableFuture<MediaPlaylistSnapshot>> held = new ArrayList<>();
