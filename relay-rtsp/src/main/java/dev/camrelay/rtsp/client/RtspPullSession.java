@@ -18,6 +18,7 @@ import dev.camrelay.rtsp.sdp.SessionDescription;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -173,7 +174,17 @@ public final class RtspPullSession extends SimpleChannelInboundHandler<Object> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        fail("connection error: " + cause);
+        String tls = ClientTls.failureReason(cause);
+        fail(tls != null ? tls : "connection error: " + cause);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof SslHandshakeCompletionEvent e && !e.isSuccess()) {
+            String tls = ClientTls.failureReason(e.cause());
+            fail(tls != null ? tls : "TLS handshake failed: " + e.cause());
+        }
+        super.userEventTriggered(ctx, evt);
     }
 
     @Override
