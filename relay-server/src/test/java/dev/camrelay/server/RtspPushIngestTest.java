@@ -180,8 +180,13 @@ class RtspPushIngestTest {
             udp.close();
 
             for (JsonNode cam : List.of(tcpCam, udpCam)) {
-                // rtspclientsink sends AAC as MP4A-LATM, which the relay does not carry: skipped, never fatal.
-                assertThat(cam.path("codecs").toString()).isEqualTo("[\"H264\"]");
+                // rtspclientsink sends AAC as MP4A-LATM (RFC 6416): depacketized into AAC frames.
+                assertThat(cam.path("codecs").toString()).as("rtspclientsink puts audio first")
+                        .isEqualTo("[\"AAC\",\"H264\"]");
+                var audio = relay.cameras().find(cam.path("id").asText()).orElseThrow().format().orElseThrow()
+                        .tracks().getFirst();
+                assertThat(audio.sampleRate()).as("from the StreamMuxConfig").isEqualTo(48_000);
+                assertThat(audio.channels()).isEqualTo(1);
                 assertThat(cam.path("width").asInt()).isEqualTo(320);
                 assertThat(cam.path("height").asInt()).isEqualTo(240);
                 assertThat(cam.path("fps").asDouble()).isEqualTo(25.0);
@@ -192,10 +197,29 @@ class RtspPushIngestTest {
             assertThat(udp.problems()).isEmpty();
             assertSourceStream(tcp.video(tcpCam.path("epoch").asLong()), seconds * 25, "GST-PUSH-TCP");
             assertSourceStream(udp.video(udpCam.path("epoch").asLong()), seconds * 25, "GST-PUSH-UDP");
+            assertAacFramesArrived(tcp.audio(tcpCam.path("epoch").asLong()), seconds);
+            assertAacFramesArrived(udp.audio(udpCam.path("epoch").asLong()), seconds);
         } finally {
             api.delete("/api/v1/cameras/gst-tcp");
             api.delete("/api/v1/cameras/gst-udp");
         }
+    }
+
+    /**
+     * The clip's AAC frames (48 kHz, 1024 samples each) as read from the buffer: all but the first GOP's worth at
+     * most (a reader starts at a keyframe) and the first frame (LATM cannot tell the first packet seen is a start),
+     * each about one frame after the one before: rtspclientsink stamps them from Matroska's millisecond times, so a
+     * step is 21 or 22 ms (1008 or 1056 ticks), 1024 on average.
+     */
+    static void assertAacFramesArrived(List<StreamCollector.Unit> audio, int seconds) {
+        int sourceFrames = seconds * 48_000 / 1024;
+        assertThat(audio.size()).as("AAC frames read").isBetween(sourceFrames - 48_000 / 1024 - 1, sourceFrames + 1);
+        for (int i = 1; i < audio.size(); i++) {
+            assertThat(audio.get(i).pts() - audio.get(i - 1).pts()).as("pts step at audio frame %d", i)
+                    .isBetween(1024L - 48, 1024L + 48);
+        }
+        double mean = (double) (audio.getLast().pts() - audio.getFirst().pts()) / (audio.size() - 1);
+        assertThat(mean).as("mean pts step").isBetween(1024.0 - 8, 1024.0 + 8);
     }
 
     @Test

@@ -63,7 +63,6 @@ public final class H265Depacketizer implements RtpDepacketizer {
     /** An access unit delimiter kept aside while parameter sets go in front of it. */
     private final UnsafeBuffer aud = new UnsafeBuffer(new byte[ParameterSetCache.MAX_PARAMETER_SET_LENGTH]);
 
-    private int lastSequence = -1;
     private boolean auOpen;
     private long auTimestamp;
     private boolean auBroken;
@@ -76,13 +75,7 @@ public final class H265Depacketizer implements RtpDepacketizer {
     private boolean waitingForKeyframe = true;
     private int payloadStatus;
 
-    private long published;
-    private long dropped;
-    private long skippedUntilKeyframe;
-    private long lossEvents;
-    private long malformed;
-    private long unsupported;
-    private long tooLarge;
+    private final DepacketizerCounts counts = new DepacketizerCounts();
 
     /**
      * @param maxDonDiff the SDP's {@code sprop-max-don-diff}: above 0, every AP and FU carries DONL (RFC 7798 §4.4)
@@ -122,12 +115,9 @@ public final class H265Depacketizer implements RtpDepacketizer {
 
     @Override
     public int onPacket(RtpPacket packet) {
-        int sequence = packet.sequence();
-        boolean loss = lastSequence >= 0 && sequence != ((lastSequence + 1) & 0xFFFF);
-        lastSequence = sequence;
+        boolean loss = counts.gapBefore(packet.sequence());
         int status = OK;
         if (loss) {
-            lossEvents++;
             waitingForKeyframe = true;
             auBroken |= auOpen;
         }
@@ -268,25 +258,19 @@ public final class H265Depacketizer implements RtpDepacketizer {
             return;
         }
         auFaultCounted = true;
-        switch (status) {
-            case MALFORMED -> malformed++;
-            case UNSUPPORTED -> unsupported++;
-            case TOO_LARGE -> tooLarge++;
-            default -> {
-            }
-        }
+        counts.fault(status);
     }
 
     private int finishAccessUnit() {
         int status;
         if (auBroken || au.hasOpenNal()) {
-            dropped++;
+            counts.dropped();
             waitingForKeyframe = true;
             status = DROPPED;
         } else if (!auHasVcl) {
             status = OK;
         } else if (waitingForKeyframe && !auHasIrap) {
-            skippedUntilKeyframe++;
+            counts.skippedUntilKeyframe();
             status = DROPPED;
         } else {
             if (auHasIrap) {
@@ -304,7 +288,7 @@ public final class H265Depacketizer implements RtpDepacketizer {
                 waitingForKeyframe = false;
             }
             sink.onAccessUnit(track, auTimestamp, auTimestamp, auHasIrap, au.buffer(), au.offset(), au.length());
-            published++;
+            counts.published();
             status = PUBLISHED;
         }
         resetAccessUnit();
@@ -338,39 +322,24 @@ public final class H265Depacketizer implements RtpDepacketizer {
     public void reset() {
         resetAccessUnit();
         timestamps.reset();
-        lastSequence = -1;
+        counts.restartSequence();
         waitingForKeyframe = true;
     }
 
     @Override
-    public long accessUnitsPublished() {
-        return published;
-    }
-
-    @Override
-    public long accessUnitsDropped() {
-        return dropped;
-    }
-
-    @Override
-    public long accessUnitsSkippedUntilKeyframe() {
-        return skippedUntilKeyframe;
-    }
-
-    @Override
-    public long lossEvents() {
-        return lossEvents;
+    public DepacketizerCounts counts() {
+        return counts;
     }
 
     public long malformedPackets() {
-        return malformed;
+        return counts.malformed();
     }
 
     public long unsupportedPackets() {
-        return unsupported;
+        return counts.unsupported();
     }
 
     public long accessUnitsTooLarge() {
-        return tooLarge;
+        return counts.tooLarge();
     }
 }
