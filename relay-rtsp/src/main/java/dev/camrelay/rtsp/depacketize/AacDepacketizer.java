@@ -199,8 +199,4 @@ public final class AacDepacketizer implements RtpDepacketizer {
     public DepacketizerCounts counts() {
         return counts;
     }
-
-    public long malformedPackets() {
-        return counts.malformed();
-    }
 }
