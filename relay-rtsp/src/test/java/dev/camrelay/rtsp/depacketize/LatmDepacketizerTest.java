@@ -5,12 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.camrelay.core.media.AccessUnit;
 import dev.camrelay.core.media.Codec;
 import dev.camrelay.core.media.TrackFormat;
+import dev.camrelay.rtsp.message.InterleavedFrame;
+import dev.camrelay.rtsp.message.RtspFramer;
+import dev.camrelay.rtsp.message.RtspRequest;
 import dev.camrelay.rtsp.rtp.RtpPacket;
 import dev.camrelay.rtsp.rtp.TestRtp;
 import dev.camrelay.rtsp.sdp.LatmFmtp;
 import dev.camrelay.rtsp.sdp.MediaDescription;
 import dev.camrelay.rtsp.sdp.SdpParser;
 import dev.camrelay.rtsp.sdp.SdpTrackFormats;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -22,10 +28,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * MP4A-LATM (RFC 6416) from real captures of what two publishers sent over RTSP (TCP interleaved, recorded by
- * {@code gstreamer/capture_push.py}): GStreamer 1.22's {@code rtspclientsink} with
+ * {@code scripts/fuzz/capture-rtsp-push.py}, docs/fuzzing.md): GStreamer 1.22's {@code rtspclientsink} with
  * {@code audiotestsrc ! voaacenc bitrate=64000} (48 kHz stereo, one AudioMuxElement per packet, a config that
  * stops after the AudioSpecificConfig) and FFmpeg 5.1's {@code -c:a aac -b:a 320k -rtpflags latm -pkt_size 300}
- * (44.1 kHz stereo, elements fragmented over two or three packets with the marker on the last).
+ * (44.1 kHz stereo, 2 s of a sine, elements fragmented over two or three packets with the marker on the last).
  */
 class LatmDepacketizerTest {
 
@@ -35,24 +41,28 @@ class LatmDepacketizerTest {
     private record Capture(MediaDescription media, List<byte[]> rtp) {
     }
 
+    /** A capture of {@code scripts/fuzz/capture-rtsp-push.py}, read with the relay's own framer. */
     private static Capture capture(String name) throws IOException {
-        byte[] sdp;
-        byte[] frames;
-        try (InputStream s = LatmDepacketizerTest.class.getResourceAsStream("/captures/latm/" + name + ".sdp");
-             InputStream f = LatmDepacketizerTest.class.getResourceAsStream("/captures/latm/" + name + ".frames")) {
-            sdp = s.readAllBytes();
-            frames = f.readAllBytes();
+        byte[] raw;
+        try (InputStream in = LatmDepacketizerTest.class.getResourceAsStream("/captures/latm/" + name + ".rtsp")) {
+            raw = in.readAllBytes();
         }
+        EmbeddedChannel ch = new EmbeddedChannel(new RtspFramer());
+        ch.writeInbound(Unpooled.wrappedBuffer(raw));
+        MediaDescription media = null;
         List<byte[]> rtp = new ArrayList<>();
-        for (int i = 0; i < frames.length; ) {
-            int channel = frames[i];
-            int length = ((frames[i + 1] & 0xFF) << 8) | (frames[i + 2] & 0xFF);
-            if (channel == 0) { // RTP; channel 1 is RTCP
-                rtp.add(Arrays.copyOfRange(frames, i + 3, i + 3 + length));
+        for (Object m = ch.readInbound(); m != null; m = ch.readInbound()) {
+            if (m instanceof RtspRequest r && r.method().equals("ANNOUNCE")) {
+                media = SdpParser.parse(r.body()).media().getFirst();
+            } else if (m instanceof InterleavedFrame f && f.channel() == 0) { // RTP; channel 1 is RTCP
+                byte[] p = new byte[f.content().readableBytes()];
+                f.content().getBytes(f.content().readerIndex(), p);
+                rtp.add(p);
             }
-            i += 3 + length;
+            ReferenceCountUtil.release(m);
         }
-        return new Capture(SdpParser.parse(sdp).media().getFirst(), rtp);
+        ch.finishAndReleaseAll(); // the capture stops in the middle of a frame
+        return new Capture(media, rtp);
     }
 
     private static List<AccessUnit> depacketize(Capture c, Set<Integer> lost, LatmDepacketizer d,
@@ -151,10 +161,11 @@ class LatmDepacketizerTest {
 
         List<byte[]> expected = framesByMarker(c);
         assertThat(c.rtp().size()).as("fragmented: more packets than frames").isGreaterThan(2 * expected.size());
+        assertThat(expected.stream().filter(f -> f.length > 300).count()).as("frames larger than a packet")
+                .isGreaterThan(expected.size() / 2);
         assertThat(units).hasSize(expected.size() - 1);
         for (int i = 0; i < units.size(); i++) {
             assertThat(units.get(i).payload()).as("frame %d", i).isEqualTo(expected.get(i + 1));
-            assertThat(units.get(i).payload().length).isGreaterThan(300);
             assertThat((units.get(i).payload()[0] & 0xFF) >>> 5).isEqualTo(ID_CPE);
         }
         byte[] last = c.rtp().getLast();
@@ -171,6 +182,13 @@ class LatmDepacketizerTest {
         // which is dropped as the first element always is. Packet 4 (a middle): element 1 is dropped. Packets 7 and
         // 10 (last fragments): their element, and the next one, whose first packet might as well be the middle of
         // one after a gap. Besides the first element, dropped at the start in every case.
+        List<Integer> markers = new ArrayList<>();
+        for (int i = 0; i <= 10; i++) {
+            if ((c.rtp().get(i)[1] & 0x80) != 0) {
+                markers.add(i);
+            }
+        }
+        assertThat(markers).as("the layout this test relies on").containsExactly(2, 5, 7, 10);
         for (int[] lostAndCost : new int[][] {{0, 1}, {4, 2}, {7, 3}, {10, 3}}) {
             int lost = lostAndCost[0];
             CollectingSink sink = new CollectingSink();
