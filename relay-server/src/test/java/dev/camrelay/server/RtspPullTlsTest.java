@@ -153,4 +153,20 @@ class RtspPullTlsTest {
             }
         }
     }
+
+    @Test
+    void tlsSettingsThatCannotWorkAreRefusedWith400NamingTheField() throws Exception {
+        for (String[] body : new String[][] {
+            {"{\"id\": \"bad-pin\", \"source\": \"rtsps://127.0.0.1:322/cam\", \"tlsFingerprint\": \"AB:CD\"}",
+                "tlsFingerprint"},
+            {"{\"id\": \"plain\", \"source\": \"rtsp://127.0.0.1/cam\", \"tlsVerify\": false}", "tlsVerify"},
+        }) {
+            HttpResponse<String> r = api.post("/api/v1/cameras", body[0]);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+            JsonNode error = TestClient.json(r);
+            assertThat(error.path("error").asText()).isEqualTo("bad_field");
+            assertThat(error.path("message").asText()).startsWith("field '" + body[1] + "'");
+        }
+        assertThat(api.get("/api/v1/cameras/bad-pin").statusCode()).isEqualTo(404);
+    }
 }
