@@ -246,9 +246,12 @@ public final class RtspPullSession extends SimpleChannelInboundHandler<Object> {
     }
 
     private void redirect(RtspResponse r) {
-        String to = Redirects.resolve(rawUrl, r.headers().get("Location"));
+        String location = r.headers().get("Location");
+        String to = Redirects.resolve(rawUrl, location);
         if (to == null) {
-            fail("DESCRIBE answered " + r.status() + " with an unusable Location: " + r.headers().get("Location"));
+            fail("DESCRIBE answered " + r.status() + (Redirects.isDowngrade(rawUrl, location)
+                    ? " redirecting rtsps to rtsp, refused (TLS is never given up): " : " with an unusable Location: ")
+                    + ControlUrls.withoutCredentials(String.valueOf(location)));
             return;
         }
         end(() -> listener.onRedirect(to));
