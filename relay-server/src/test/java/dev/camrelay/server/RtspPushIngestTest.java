@@ -3,7 +3,6 @@ package dev.camrelay.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.camrelay.server.config.RelayConfigLoader;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -26,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(180)
 class RtspPushIngestTest {
 
-    static final String ADMIN_KEY = "test-admin-key-rtsp-0123456789";
+    static final String ADMIN_KEY = RtspTestRelay.ADMIN_KEY;
     /** Seconds each FFmpeg publishes: 25 fps, so 25 frames a second and one keyframe a second (-g 25). */
     static final int SECONDS = 4;
     static final int GOP = 25;
@@ -39,11 +38,8 @@ class RtspPushIngestTest {
 
     @BeforeAll
     static void start() throws Exception {
-        relay = Relay.start(RelayConfigLoader.load(null, Map.of(
-                "RELAY_HTTP_PORT", "0", "RELAY_RTSP_PORT", "0", "RELAY_WEBRTC_PORT", "0",
-                "RELAY_BIND", "127.0.0.1", "RELAY_ADMIN_KEY", ADMIN_KEY, "RELAY_DEMO", "false",
-                "RELAY_STREAM_BUFFER_BYTES", Integer.toString(16 << 20))));
-        api = new TestClient("http://127.0.0.1:" + relay.ports().http(), ADMIN_KEY);
+        relay = RtspTestRelay.start();
+        api = RtspTestRelay.admin(relay);
     }
 
     @AfterAll
@@ -170,7 +166,7 @@ class RtspPushIngestTest {
             // Until the clips end. Not gst-launch's exit: GStreamer 1.22's rtspclientsink now and then stays
             // connected after EOS without sending anything more (seen in about 1 of 15 runs with two at once,
             // captured: the last bytes are its RTCP, no TEARDOWN), so the test ends the processes itself.
-            for (var c : List.of(java.util.Map.entry(tcp, tcpCam), java.util.Map.entry(udp, udpCam))) {
+            for (var c : List.of(Map.entry(tcp, tcpCam), Map.entry(udp, udpCam))) {
                 c.getKey().awaitVideo(c.getValue().path("epoch").asLong(), seconds * 25, Duration.ofSeconds(2),
                         Duration.ofSeconds(seconds + 15));
             }
