@@ -7,7 +7,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * Threading: confined to the owning depacketizer's thread; allocates nothing after construction.
  *
  * <p>One audio frame whose bytes come in several RTP packets of one timestamp, the marker bit on the last: an AAC
- * access unit fragmented over RFC 3640 packets (§3.2.3) or a LATM AudioMuxElement over RFC 6416 packets (§6.2).
+ * access unit fragmented over RFC 3640 packets (§3.2.3) or a LATM AudioMuxElement over RFC 6416 packets (§6.1,
+ * §6.2).
  * When a packet of it is lost the frame is dropped and so is every later packet of its timestamp ({@link #skip}),
  * since those hold only the rest of something that can no longer be whole.
  */

@@ -12,8 +12,8 @@ import org.agrona.DirectBuffer;
  * {@link LatmFmtp}) to raw AAC frames. Each RTP payload holds AudioMuxElements without their StreamMuxConfig
  * (ISO/IEC 14496-3 §1.7.3.1, muxConfigPresent 0): per sub-frame a PayloadLengthInfo (bytes of 255 continued by the
  * last, smaller one, summed) and then that many bytes of AAC frame. An AudioMuxElement larger than a packet is
- * fragmented over packets of one timestamp, the marker bit on the last (§6.2); several may follow each other in
- * one packet. Sub-frames get timestamps {@code ts + i * ticksPerFrame}.
+ * fragmented over packets of one timestamp, the marker bit on the last (§6.1, §6.2); whole ones may follow each
+ * other in one packet. Sub-frames get timestamps {@code ts + i * ticksPerFrame}.
  *
  * <p>An element is checked whole before any of its frames is published: lengths that do not add up to its bytes
  * drop it (counted malformed). Loss: a sequence gap drops the element being reassembled and the element of the

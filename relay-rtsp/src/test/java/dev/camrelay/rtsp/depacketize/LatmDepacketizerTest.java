@@ -241,4 +241,35 @@ class LatmDepacketizerTest {
         assertThat(sink.units).allMatch(AccessUnit::keyframe);
         assertThat(d.counts().malformed()).isEqualTo(4);
     }
+
+    @Test
+    void twoSubFramesPerElementGetConsecutiveTimestampsAndAreCheckedTogether() {
+        LatmFmtp two = LatmFmtp.of(SdpParser.parse("v=0\r\ns=x\r\nm=audio 0 RTP/AVP 96\r\n"
+                + "a=rtpmap:96 MP4A-LATM/48000/2\r\na=fmtp:96 cpresent=0;config=41002320\r\n").media().getFirst());
+        assertThat(two.subFrames()).isEqualTo(2);
+        CollectingSink sink = new CollectingSink();
+        LatmDepacketizer d = new LatmDepacketizer(0, sink, two, 48_000, false);
+        RtpPacket packet = new RtpPacket();
+        byte[] big = new byte[300];
+        Arrays.fill(big, (byte) 0x21);
+        java.io.ByteArrayOutputStream element = new java.io.ByteArrayOutputStream();
+        element.write(255);
+        element.write(45); // 300 = 255 + 45
+        element.writeBytes(big);
+        element.write(2);
+        element.writeBytes(new byte[] {0x21, 7});
+        byte[][] payloads = {new byte[] {1, 0x21, 1, 0x22}, element.toByteArray(), new byte[] {3, 0x21, 1, 2}};
+        int[] statuses = new int[payloads.length];
+        for (int i = 0; i < payloads.length; i++) {
+            byte[] rtp = TestRtp.packet(i, i * 2048L, true, payloads[i]);
+            packet.wrap(new UnsafeBuffer(rtp), 0, rtp.length);
+            statuses[i] = d.onPacket(packet);
+        }
+        // The first element is dropped as a first always is; the third lacks its second sub-frame.
+        assertThat(statuses).containsExactly(RtpDepacketizer.DROPPED, RtpDepacketizer.PUBLISHED,
+                RtpDepacketizer.MALFORMED);
+        assertThat(sink.units).extracting(AccessUnit::pts).containsExactly(2048L, 3072L);
+        assertThat(sink.units.get(0).payload()).isEqualTo(big);
+        assertThat(sink.units.get(1).payload()).containsExactly(0x21, 7);
+    }
 }
