@@ -23,10 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Pull cameras (protocols.md 1.2-1.6) against the real relay and real GStreamer RTSP servers serving clips FFmpeg
  * tagged on every frame (test-rig.md): over UDP, over TCP when forced, over TCP after the server refused UDP (461),
- * after UDP stayed silent for 3 s, and through a DESCRIBE redirect; with Basic and with Digest. Each camera goes
- * live with the clip's codec facts, its buffer holds the clip's frames (within one GOP: a reader starts at a
- * keyframe) with keyframes where FFmpeg put them and increasing timestamps, and every access unit carries that
- * camera's own SEI tag, several cameras at once.
+ * after UDP stayed silent for 3 s, and through a DESCRIBE redirect; with Basic and with Digest; AAC as RFC 3640 and
+ * (one camera) as MP4A-LATM. Each camera goes live with the clip's codec facts and its AAC frames, its buffer holds
+ * the clip's frames (within one GOP: a reader starts at a keyframe) with keyframes where FFmpeg put them and
+ * increasing timestamps, and every access unit carries that camera's own SEI tag, several cameras at once.
  */
 @Timeout(240)
 class RtspPullTransportTest {
@@ -101,12 +101,13 @@ class RtspPullTransportTest {
         assertThat(cam.path("fps").asDouble()).as(p.id()).isEqualTo(25.0);
         assertThat(p.collector().problems()).as(p.id()).isEmpty();
         RtspPushIngestTest.assertSourceStream(p.video(), CLIP_FRAMES, p.tag());
+        RtspPushIngestTest.assertAacFramesArrived(p.collector().audio(p.live().path("epoch").asLong()), CLIP_SECONDS);
     }
 
     @Test
     void fourCamerasPulledAtOnceOverUdpOverForcedTcpAndAfterA461EachHoldOnlyTheirOwnWholeClip() throws Exception {
         try (GstRtspCamera udpDigest = camera("PULL-UDP-DIGEST", "u", "p");
-             GstRtspCamera udpBasic = camera("PULL-UDP-BASIC", "u", "p", "--auth", "basic");
+             GstRtspCamera udpBasic = camera("PULL-UDP-BASIC", "u", "p", "--auth", "basic", "--latm");
              GstRtspCamera forced = camera("PULL-FORCED-TCP", "u", "p", "--auth", "basic");
              GstRtspCamera tcpOnly = camera("PULL-TCP-ONLY", "u", "p", "--protocols", "tcp");
              StreamCollector c1 = new StreamCollector(relay, "udp-digest");

@@ -209,7 +209,8 @@ class RtspPushIngestTest {
      */
     static void assertAacFramesArrived(List<StreamCollector.Unit> audio, int seconds) {
         int sourceFrames = seconds * 48_000 / 1024;
-        assertThat(audio.size()).as("AAC frames read").isBetween(sourceFrames - 48_000 / 1024 - 1, sourceFrames + 1);
+        // FFmpeg's encoder adds a frame or two of priming and padding.
+        assertThat(audio.size()).as("AAC frames read").isBetween(sourceFrames - 48_000 / 1024 - 1, sourceFrames + 3);
         for (int i = 1; i < audio.size(); i++) {
             assertThat(audio.get(i).pts() - audio.get(i - 1).pts()).as("pts step at audio frame %d", i)
                     .isBetween(1024L - 48, 1024L + 48);
