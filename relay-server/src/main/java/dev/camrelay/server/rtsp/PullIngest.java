@@ -67,17 +67,28 @@ public final class PullIngest implements AutoCloseable {
     private int redirects;
     private String udpFailure;
 
-    PullIngest(Camera camera, RtspServer server, ReconnectBackoff backoff, EventLoop loop) {
+    /** @param tls the camera's TLS context ({@link #tlsFor}), made on the control plane; null for an rtsp source */
+    PullIngest(Camera camera, RtspServer server, ReconnectBackoff backoff, EventLoop loop, ClientTls tls) {
         this.camera = camera;
         this.server = server;
         this.loop = loop;
         this.backoff = backoff;
         this.forceTcp = Boolean.TRUE.equals(camera.spec().forceTcp());
+        this.tls = tls;
+    }
+
+    /**
+     * The TLS context of an rtsps camera, null for an rtsp one; made on the control plane, so the event loop does not
+     * read the trust store.
+     */
+    static ClientTls tlsFor(Camera camera) {
+        return camera.spec().isTls() ? ClientTls.of(camera.spec().tlsTrust()) : null;
     }
 
     /** Starts pulling the camera; returns at once. */
     public static PullIngest start(Camera camera, RtspServer server) {
-        PullIngest ingest = new PullIngest(camera, server, new ReconnectBackoff(), server.group().next());
+        PullIngest ingest = new PullIngest(camera, server, new ReconnectBackoff(), server.group().next(),
+                tlsFor(camera));
         camera.attachIngest(ingest);
         ingest.loop.execute(ingest::connectToSource);
         return ingest;
@@ -150,7 +161,7 @@ public final class PullIngest implements AutoCloseable {
         });
     }
 
-    /** The TLS context of this camera, made on first use (an rtsp:// source may redirect to rtsps://). */
+    /** The TLS context of this camera (made on first use when an rtsp:// source redirects to rtsps://). */
     private ClientTls tls() {
         if (tls == null) {
             tls = ClientTls.of(camera.spec().tlsTrust());
