@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -26,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * certificate's SHA-256 pinned, and with {@code tlsVerify: false}, the camera goes live over TCP inside TLS with its
  * clip's facts and every frame tagged as its own; a wrong pin and the default verification (the JDK trust store,
  * which cannot know a self-signed certificate) are refused, the camera never goes live and its state reason says
- * why, with the certificate's real fingerprint.
+ * why, with the certificate's real fingerprint; a camera that answers in plain RTSP fails with a reason that says
+ * so; TLS settings that cannot work are a 400 naming the field.
  */
 @Timeout(180)
 class RtspPullTlsTest {
@@ -163,5 +169,34 @@ class RtspPullTlsTest {
             assertThat(error.path("message").asText()).startsWith("field '" + body[1] + "'");
         }
         assertThat(api.get("/api/v1/cameras/bad-pin").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aCameraThatAnswersInPlainRtspFailsWithTheTlsErrorAndTheRelayCarriesOn() throws Exception {
+        try (ServerSocket plain = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+            plain.setSoTimeout(20_000);
+            Thread answering = Thread.ofPlatform().daemon().start(() -> {
+                for (int i = 0; i < 3; i++) {
+                    try (Socket s = plain.accept()) {
+                        s.setSoTimeout(5_000);
+                        s.getInputStream().read(new byte[512]); // the ClientHello
+                        s.getOutputStream().write("RTSP/1.0 400 Bad Request\r\nCSeq: 0\r\n\r\n"
+                                .getBytes(StandardCharsets.US_ASCII));
+                    } catch (IOException e) {
+                        return; // the test ended
+                    }
+                }
+            });
+            try {
+                addCamera("tls-plain", plain.getLocalPort(), ", \"tlsVerify\": false");
+                JsonNode cam = awaitRefused("tls-plain", "TLS handshake failed: the camera did not answer in TLS");
+                assertThat(cam.path("stateReason").asText()).contains("next attempt in");
+                assertThat(api.get("/healthz").statusCode()).isEqualTo(200);
+            } finally {
+                api.delete("/api/v1/cameras/tls-plain");
+                plain.close();
+                answering.join(5_000);
+            }
+        }
     }
 }

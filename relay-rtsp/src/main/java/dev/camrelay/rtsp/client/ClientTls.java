@@ -1,6 +1,7 @@
 package dev.camrelay.rtsp.client;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -24,6 +25,8 @@ public final class ClientTls {
     public static final int DEFAULT_RTSPS_PORT = 322;
     /** RFC 2326 §3.2: the default port of {@code rtsp}. */
     public static final int DEFAULT_RTSP_PORT = 554;
+    /** Characters of a TLS error kept in a camera's state reason. */
+    static final int MAX_REASON_DETAIL = 300;
     /** A camera that has not finished its handshake by then is failed (and retried with backoff). */
     public static final long HANDSHAKE_TIMEOUT_MILLIS = 10_000;
 
@@ -82,6 +85,11 @@ public final class ClientTls {
                     && c.getMessage().startsWith("certificate refused")) {
                 return "TLS handshake failed: " + c.getMessage();
             }
+            if (t instanceof NotSslRecordException) {
+                // Netty's message is a hex dump of what came instead: not for a camera's state.
+                return "TLS handshake failed: the camera did not answer in TLS (does it serve rtsp://, not rtsps://, "
+                        + "on that port?)";
+            }
             if (t instanceof SSLException && tls == null) {
                 tls = t.getMessage();
             }
@@ -89,6 +97,10 @@ public final class ClientTls {
                 break;
             }
         }
-        return tls == null ? null : "TLS handshake failed: " + tls;
+        if (tls == null) {
+            return null;
+        }
+        return "TLS handshake failed: " + (tls.length() > MAX_REASON_DETAIL ? tls.substring(0, MAX_REASON_DETAIL)
+                + "..." : tls);
     }
 }

@@ -78,6 +78,12 @@ class TlsTrustTest {
         assertThat(ClientTls.failureReason(new SSLHandshakeException("Received fatal alert: handshake_failure")))
                 .isEqualTo("TLS handshake failed: Received fatal alert: handshake_failure");
         assertThat(ClientTls.failureReason(new IOException("reset"))).isNull();
+        assertThat(ClientTls.failureReason(new io.netty.handler.codec.DecoderException(
+                new io.netty.handler.ssl.NotSslRecordException("not an SSL/TLS record: 5254535" + "0".repeat(4000)))))
+                .isEqualTo("TLS handshake failed: the camera did not answer in TLS (does it serve rtsp://, not "
+                        + "rtsps://, on that port?)");
+        assertThat(ClientTls.failureReason(new SSLHandshakeException("x".repeat(1000))))
+                .hasSize("TLS handshake failed: ".length() + ClientTls.MAX_REASON_DETAIL + 3);
         assertThat(ClientTls.defaultPort("rtsps")).isEqualTo(322);
         assertThat(ClientTls.defaultPort("RTSP")).isEqualTo(554);
     }
