@@ -125,6 +125,7 @@ class RtspPullTlsTest {
         String real = fingerprint(certificate[0]);
         String wrong = real.substring(0, real.length() - 2) + (real.endsWith("00") ? "01" : "00");
         List<String> ids = List.of("tls-pinned", "tls-unverified", "tls-wrong-pin", "tls-default");
+        long failuresBefore = RtspPullTransportTest.metric(api, "relay_rtsp_tls_failures_total");
         try (GstRtspCamera pinnedGst = tlsCamera("TLS-PINNED", certificate);
              GstRtspCamera unverifiedGst = tlsCamera("TLS-UNVERIFIED", certificate);
              StreamCollector pinned = new StreamCollector(relay, "tls-pinned");
@@ -145,6 +146,8 @@ class RtspPullTlsTest {
                     .contains("pin it with tlsFingerprint");
             assertThat(untrusted.path("tlsVerify").asBoolean()).isTrue();
             assertThat(untrusted.path("tlsFingerprint").isNull()).isTrue();
+            assertThat(RtspPullTransportTest.metric(api, "relay_rtsp_tls_failures_total") - failuresBefore)
+                    .as("one refusal each at least, counted").isGreaterThanOrEqualTo(2);
 
             assertPulledOverTls("tls-pinned", "TLS-PINNED", pinned, real);
             assertPulledOverTls("tls-unverified", "TLS-UNVERIFIED", unverified, null);

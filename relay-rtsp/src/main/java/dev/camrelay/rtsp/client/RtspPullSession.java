@@ -92,6 +92,7 @@ public final class RtspPullSession extends SimpleChannelInboundHandler<Object> {
     private boolean playSent;
     private boolean playing;
     private boolean ended;
+    private boolean tlsFailure;
 
     /** A TCP-interleaved session. @param url an rtsp:// URL, credentials (if any) in its user-info */
     public RtspPullSession(String url, AccessUnitSink sink, Listener listener) {
@@ -147,16 +148,32 @@ public final class RtspPullSession extends SimpleChannelInboundHandler<Object> {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         String tls = ClientTls.failureReason(cause);
-        fail(tls != null ? tls : "connection error: " + cause);
+        if (tls != null) {
+            tlsFailed(tls);
+        } else {
+            fail("connection error: " + cause);
+        }
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof SslHandshakeCompletionEvent e && !e.isSuccess()) {
             String tls = ClientTls.failureReason(e.cause());
-            fail(tls != null ? tls : "TLS handshake failed: " + e.cause());
+            tlsFailed(tls != null ? tls : "TLS handshake failed: " + e.cause());
         }
         super.userEventTriggered(ctx, evt);
+    }
+
+    private void tlsFailed(String reason) {
+        if (!ended) {
+            tlsFailure = true;
+        }
+        fail(reason);
+    }
+
+    /** True when this session ended because its TLS handshake failed (rtsps). */
+    public boolean tlsFailed() {
+        return tlsFailure;
     }
 
     @Override

@@ -221,6 +221,9 @@ public final class PullIngest implements AutoCloseable {
 
         @Override
         public void onFailed(String reason) {
+            if (session.tlsFailed()) {
+                server.counters().tlsFailed();
+            }
             failed(epoch, reason, playing);
         }
 
