@@ -10,7 +10,6 @@ import dev.camrelay.rtsp.message.RtspTransport;
 import dev.camrelay.rtsp.receive.RtpTrackReceiver;
 import dev.camrelay.rtsp.receive.TrackTally;
 import dev.camrelay.rtsp.sdp.ControlUrls;
-import dev.camrelay.rtsp.sdp.MediaDescription;
 import dev.camrelay.rtsp.sdp.SdpParser;
 import dev.camrelay.rtsp.sdp.SessionDescription;
 import io.netty.channel.ChannelFutureListener;
@@ -26,15 +25,17 @@ import java.util.concurrent.TimeUnit;
  * one instance per connection (not sharable); {@link #stop} must be called on that loop.
  *
  * <p>Pulls one camera stream over RTSP (RFC 2326 §10.1-10.5, §10.12; protocols.md 1): OPTIONS, DESCRIBE
- * ({@code Accept: application/sdp}; a 301-305 {@code Location} is handed to {@link Listener#onRedirect}), SETUP of
- * every track the relay can carry, PLAY. Transport (1.4): with {@link PullOptions#udp()} each SETUP offers
- * {@code RTP/AVP;unicast;client_port=2n-2n+1} first (not when H.264 uses packetization-mode 0, gortsplib); a 461 or a
- * TCP answer to the first SETUP switches the session to TCP interleaved {@code 2k-2k+1} on the same connection;
- * before PLAY one RTP and one RTCP packet go to each {@code server_port} (NAT); if no datagram arrives within
- * {@link #UDP_FIRST_PACKET_TIMEOUT_NANOS} of PLAY, the session ends with {@link Listener#onSwitchToTcp} (the caller
- * connects again over TCP, describing again first: Hikvision). UDP media is accepted only from the camera's address.
- * The camera goes live ({@link Listener#onPlaying}) on the PLAY answer over TCP, on the first datagram over UDP,
- * or on media that comes after PLAY was sent and before its answer (scottlamb/retina#46).
+ * ({@code Accept: application/sdp}; a 301-305 {@code Location} is handed to
+ * {@link PullSessionListener#onRedirect}), SETUP of every track the relay can carry, PLAY. Transport (1.4): with
+ * {@link PullOptions#udp()} each SETUP offers {@code RTP/AVP;unicast;client_port=2n-2n+1} first (not when H.264 uses
+ * packetization-mode 0, gortsplib); a 461 or a TCP answer to the first SETUP switches the session to TCP interleaved
+ * {@code 2k-2k+1} on the same connection; before PLAY one RTP and one RTCP packet go to each {@code server_port}
+ * (NAT); if no datagram arrives within {@link #UDP_FIRST_PACKET_TIMEOUT_NANOS} of PLAY, the session ends with
+ * {@link PullSessionListener#onSwitchToTcp} (the caller connects again over TCP, describing again first:
+ * Hikvision). UDP media is accepted only from the camera's address. The camera goes live
+ * ({@link PullSessionListener#onPlaying}) on the PLAY answer over TCP, on the first datagram over UDP, or on media
+ * that comes after PLAY was sent and before its answer (scottlamb/retina#46). Over TLS (rtsps, {@link ClientTls}) a
+ * failed handshake ends the session with the certificate check's reason ({@link #tlsFailed}).
  *
  * <p>Every request carries CSeq and User-Agent, and any of them (keepalives included) is re-sent once with
  * credentials after a 401 ({@link ClientRequests}). This class sequences the requests up to PLAY; what runs while
@@ -52,30 +53,11 @@ public final class RtspPullSession extends SimpleChannelInboundHandler<Object> {
     /** RFC 2326 §11.3.3: 461 Unsupported Transport. */
     static final int UNSUPPORTED_TRANSPORT = 461;
 
-    /** Session events, called on the channel's event loop; after the first ending call no other follows. */
-    public interface Listener {
-        /** Media flows; {@code tracks} lists the media set up, in track order. */
-        void onPlaying(List<MediaDescription> tracks);
-
-        /** The session cannot continue; the channel is being closed. */
-        void onFailed(String reason);
-
-        /** DESCRIBE was redirected to {@code url} (credentials kept); the channel is being closed. */
-        default void onRedirect(String url) {
-            onFailed("redirected to " + ControlUrls.withoutCredentials(url));
-        }
-
-        /** UDP carried nothing: connect again over TCP interleaved; the channel is being closed. */
-        default void onSwitchToTcp(String reason) {
-            onFailed(reason);
-        }
-    }
-
     private final String rawUrl;
     private final String url;
     private final ClientRequests requests;
     private final AccessUnitSink sink;
-    private final Listener listener;
+    private final PullSessionListener listener;
     private final PullOptions options;
     private final PullTracks tracks = new PullTracks();
     private final PullPlayback playback;
@@ -95,11 +77,11 @@ public final class RtspPullSession extends SimpleChannelInboundHandler<Object> {
     private boolean tlsFailure;
 
     /** A TCP-interleaved session. @param url an rtsp:// URL, credentials (if any) in its user-info */
-    public RtspPullSession(String url, AccessUnitSink sink, Listener listener) {
+    public RtspPullSession(String url, AccessUnitSink sink, PullSessionListener listener) {
         this(url, sink, listener, PullOptions.tcpOnly());
     }
 
-    public RtspPullSession(String url, AccessUnitSink sink, Listener listener, PullOptions options) {
+    public RtspPullSession(String url, AccessUnitSink sink, PullSessionListener listener, PullOptions options) {
         this.requests = ClientRequests.forUrl(url);
         this.rawUrl = url;
         this.url = ControlUrls.withoutCredentials(url);

@@ -8,6 +8,7 @@ import dev.camrelay.core.codec.h265.H265SequenceParameterSet;
 import dev.camrelay.core.media.StreamFormat;
 import dev.camrelay.rtsp.auth.AuthChallenge;
 import dev.camrelay.rtsp.client.Redirects;
+import dev.camrelay.rtsp.client.PullSessionListener;
 import dev.camrelay.rtsp.client.RtspPullSession;
 import dev.camrelay.rtsp.client.TrackDepacketizers;
 import dev.camrelay.rtsp.auth.DigestAuth;
@@ -208,7 +209,7 @@ class RtspFuzzTest {
     @FuzzTest(maxDuration = "60s")
     void pullSessionSurvivesAnyServer(byte[] data) {
         List<String> failures = new ArrayList<>();
-        RtspPullSession.Listener listener = new RtspPullSession.Listener() {
+        PullSessionListener listener = new PullSessionListener() {
             @Override
             public void onPlaying(List<MediaDescription> tracks) {
                 assertThat(tracks).isNotEmpty();

@@ -4,6 +4,7 @@ import dev.camrelay.rtsp.client.ClientTls;
 import dev.camrelay.rtsp.client.EpochSink;
 import dev.camrelay.rtsp.client.PullOptions;
 import dev.camrelay.rtsp.client.Redirects;
+import dev.camrelay.rtsp.client.PullSessionListener;
 import dev.camrelay.rtsp.client.RtspPullSession;
 import dev.camrelay.rtsp.message.RtspEncoder;
 import dev.camrelay.rtsp.message.RtspFramer;
@@ -185,7 +186,7 @@ public final class PullIngest implements AutoCloseable {
     }
 
     /** Session events of one connection; all on {@link #loop}. */
-    private final class Events implements RtspPullSession.Listener {
+    private final class Events implements PullSessionListener {
         private final EpochSink epoch;
         private final String where;
         private final boolean secure;
