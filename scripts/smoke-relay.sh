@@ -82,7 +82,7 @@ stop_rtsp() {
 }
 trap 'stop_rtsp; kill -9 "$pid" 2>/dev/null || true; rm -f "$log" "$log.gst" "$log.ffmpeg"' EXIT
 gst_port=$(free_port)
-timeout 90 $PY relay-server/src/test/resources/gstreamer/rtsp_camera.py "$gst_port" cam secret > "$log.gst" 2>&1 &
+timeout 90 $PY relay-rtsp/src/test/resources/gstreamer/rtsp_camera.py "$gst_port" cam secret > "$log.gst" 2>&1 &
 rtsp_pids+=("$!")
 for _ in $(seq 1 60); do grep -q ready "$log.gst" 2>/dev/null && break; sleep 0.25; done
 grep -q ready "$log.gst" || fail "GStreamer RTSP camera did not start (python3-gi, gir1.2-gst-rtsp-server-1.0): $(cat "$log.gst")"

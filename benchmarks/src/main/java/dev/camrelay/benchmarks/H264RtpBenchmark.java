@@ -101,10 +101,10 @@ public class H264RtpBenchmark {
         @TearDown
         public void checkEveryAccessUnitCameOut() {
             if (depacketizer.accessUnitsPublished() < GOP_FRAMES || depacketizer.accessUnitsDropped() != 0
-                    || depacketizer.lossEvents() != 0 || depacketizer.malformedPackets() != 0) {
+                    || depacketizer.lossEvents() != 0 || depacketizer.counts().malformed() != 0) {
                 throw new IllegalStateException("depacketizer published " + depacketizer.accessUnitsPublished()
                         + ", dropped " + depacketizer.accessUnitsDropped() + ", losses " + depacketizer.lossEvents()
-                        + ", malformed " + depacketizer.malformedPackets());
+                        + ", malformed " + depacketizer.counts().malformed());
             }
         }
     }

@@ -11,10 +11,11 @@ import java.util.List;
 /**
  * A camera to pull from: GStreamer's RTSP server ({@code gstreamer/rtsp_camera.py}, Debian's python3 with gi;
  * test-rig.md) on 127.0.0.1, serving {@code /cam}. Started bounded, ready once it prints "ready", killed by PID.
+ * The script is relay-rtsp's (its tests use it too), read from that module's test resources beside this one.
  */
 final class GstRtspCamera implements AutoCloseable {
 
-    static final String SCRIPT = "src/test/resources/gstreamer/rtsp_camera.py";
+    static final String SCRIPT = "../relay-rtsp/src/test/resources/gstreamer/rtsp_camera.py";
     private static final Duration READY_WITHIN = Duration.ofSeconds(15);
 
     private final ExternalPeer process;

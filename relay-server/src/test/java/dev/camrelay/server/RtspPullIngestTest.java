@@ -3,12 +3,10 @@ package dev.camrelay.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.camrelay.server.config.RelayConfigLoader;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,11 +29,8 @@ class RtspPullIngestTest {
 
     @BeforeAll
     static void start() throws Exception {
-        relay = Relay.start(RelayConfigLoader.load(null, Map.of(
-                "RELAY_HTTP_PORT", "0", "RELAY_RTSP_PORT", "0", "RELAY_WEBRTC_PORT", "0",
-                "RELAY_BIND", "127.0.0.1", "RELAY_ADMIN_KEY", RtspPushIngestTest.ADMIN_KEY, "RELAY_DEMO", "false",
-                "RELAY_STREAM_BUFFER_BYTES", Integer.toString(16 << 20))));
-        api = new TestClient("http://127.0.0.1:" + relay.ports().http(), RtspPushIngestTest.ADMIN_KEY);
+        relay = RtspTestRelay.start();
+        api = RtspTestRelay.admin(relay);
     }
 
     @AfterAll

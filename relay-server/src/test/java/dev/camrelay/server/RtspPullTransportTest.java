@@ -3,7 +3,6 @@ package dev.camrelay.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.camrelay.server.config.RelayConfigLoader;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -13,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -25,10 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Pull cameras (protocols.md 1.2-1.6) against the real relay and real GStreamer RTSP servers serving clips FFmpeg
  * tagged on every frame (test-rig.md): over UDP, over TCP when forced, over TCP after the server refused UDP (461),
- * after UDP stayed silent for 3 s, and through a DESCRIBE redirect; with Basic and with Digest. Each camera goes
- * live with the clip's codec facts, its buffer holds the clip's frames (within one GOP: a reader starts at a
- * keyframe) with keyframes where FFmpeg put them and increasing timestamps, and every access unit carries that
- * camera's own SEI tag, several cameras at once.
+ * after UDP stayed silent for 3 s, and through a DESCRIBE redirect; with Basic and with Digest; AAC as RFC 3640 and
+ * (one camera) as MP4A-LATM. Each camera goes live with the clip's codec facts and its AAC frames, its buffer holds
+ * the clip's frames (within one GOP: a reader starts at a keyframe) with keyframes where FFmpeg put them and
+ * increasing timestamps, and every access unit carries that camera's own SEI tag, several cameras at once.
  */
 @Timeout(240)
 class RtspPullTransportTest {
@@ -45,11 +43,8 @@ class RtspPullTransportTest {
 
     @BeforeAll
     static void start() throws Exception {
-        relay = Relay.start(RelayConfigLoader.load(null, Map.of(
-                "RELAY_HTTP_PORT", "0", "RELAY_RTSP_PORT", "0", "RELAY_WEBRTC_PORT", "0",
-                "RELAY_BIND", "127.0.0.1", "RELAY_ADMIN_KEY", RtspPushIngestTest.ADMIN_KEY, "RELAY_DEMO", "false",
-                "RELAY_STREAM_BUFFER_BYTES", Integer.toString(16 << 20))));
-        api = new TestClient("http://127.0.0.1:" + relay.ports().http(), RtspPushIngestTest.ADMIN_KEY);
+        relay = RtspTestRelay.start();
+        api = RtspTestRelay.admin(relay);
     }
 
     @AfterAll
@@ -106,12 +101,13 @@ class RtspPullTransportTest {
         assertThat(cam.path("fps").asDouble()).as(p.id()).isEqualTo(25.0);
         assertThat(p.collector().problems()).as(p.id()).isEmpty();
         RtspPushIngestTest.assertSourceStream(p.video(), CLIP_FRAMES, p.tag());
+        RtspPushIngestTest.assertAacFramesArrived(p.collector().audio(p.live().path("epoch").asLong()), CLIP_SECONDS);
     }
 
     @Test
     void fourCamerasPulledAtOnceOverUdpOverForcedTcpAndAfterA461EachHoldOnlyTheirOwnWholeClip() throws Exception {
         try (GstRtspCamera udpDigest = camera("PULL-UDP-DIGEST", "u", "p");
-             GstRtspCamera udpBasic = camera("PULL-UDP-BASIC", "u", "p", "--auth", "basic");
+             GstRtspCamera udpBasic = camera("PULL-UDP-BASIC", "u", "p", "--auth", "basic", "--latm");
              GstRtspCamera forced = camera("PULL-FORCED-TCP", "u", "p", "--auth", "basic");
              GstRtspCamera tcpOnly = camera("PULL-TCP-ONLY", "u", "p", "--protocols", "tcp");
              StreamCollector c1 = new StreamCollector(relay, "udp-digest");

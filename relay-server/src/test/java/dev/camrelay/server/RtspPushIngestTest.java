@@ -3,7 +3,6 @@ package dev.camrelay.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.camrelay.server.config.RelayConfigLoader;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -26,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(180)
 class RtspPushIngestTest {
 
-    static final String ADMIN_KEY = "test-admin-key-rtsp-0123456789";
+    static final String ADMIN_KEY = RtspTestRelay.ADMIN_KEY;
     /** Seconds each FFmpeg publishes: 25 fps, so 25 frames a second and one keyframe a second (-g 25). */
     static final int SECONDS = 4;
     static final int GOP = 25;
@@ -39,11 +38,8 @@ class RtspPushIngestTest {
 
     @BeforeAll
     static void start() throws Exception {
-        relay = Relay.start(RelayConfigLoader.load(null, Map.of(
-                "RELAY_HTTP_PORT", "0", "RELAY_RTSP_PORT", "0", "RELAY_WEBRTC_PORT", "0",
-                "RELAY_BIND", "127.0.0.1", "RELAY_ADMIN_KEY", ADMIN_KEY, "RELAY_DEMO", "false",
-                "RELAY_STREAM_BUFFER_BYTES", Integer.toString(16 << 20))));
-        api = new TestClient("http://127.0.0.1:" + relay.ports().http(), ADMIN_KEY);
+        relay = RtspTestRelay.start();
+        api = RtspTestRelay.admin(relay);
     }
 
     @AfterAll
@@ -170,7 +166,7 @@ class RtspPushIngestTest {
             // Until the clips end. Not gst-launch's exit: GStreamer 1.22's rtspclientsink now and then stays
             // connected after EOS without sending anything more (seen in about 1 of 15 runs with two at once,
             // captured: the last bytes are its RTCP, no TEARDOWN), so the test ends the processes itself.
-            for (var c : List.of(java.util.Map.entry(tcp, tcpCam), java.util.Map.entry(udp, udpCam))) {
+            for (var c : List.of(Map.entry(tcp, tcpCam), Map.entry(udp, udpCam))) {
                 c.getKey().awaitVideo(c.getValue().path("epoch").asLong(), seconds * 25, Duration.ofSeconds(2),
                         Duration.ofSeconds(seconds + 15));
             }
@@ -180,8 +176,13 @@ class RtspPushIngestTest {
             udp.close();
 
             for (JsonNode cam : List.of(tcpCam, udpCam)) {
-                // rtspclientsink sends AAC as MP4A-LATM, which the relay does not carry: skipped, never fatal.
-                assertThat(cam.path("codecs").toString()).isEqualTo("[\"H264\"]");
+                // rtspclientsink sends AAC as MP4A-LATM (RFC 6416): depacketized into AAC frames.
+                assertThat(cam.path("codecs").toString()).as("rtspclientsink puts audio first")
+                        .isEqualTo("[\"AAC\",\"H264\"]");
+                var audio = relay.cameras().find(cam.path("id").asText()).orElseThrow().format().orElseThrow()
+                        .tracks().getFirst();
+                assertThat(audio.sampleRate()).as("from the StreamMuxConfig").isEqualTo(48_000);
+                assertThat(audio.channels()).isEqualTo(1);
                 assertThat(cam.path("width").asInt()).isEqualTo(320);
                 assertThat(cam.path("height").asInt()).isEqualTo(240);
                 assertThat(cam.path("fps").asDouble()).isEqualTo(25.0);
@@ -192,10 +193,30 @@ class RtspPushIngestTest {
             assertThat(udp.problems()).isEmpty();
             assertSourceStream(tcp.video(tcpCam.path("epoch").asLong()), seconds * 25, "GST-PUSH-TCP");
             assertSourceStream(udp.video(udpCam.path("epoch").asLong()), seconds * 25, "GST-PUSH-UDP");
+            assertAacFramesArrived(tcp.audio(tcpCam.path("epoch").asLong()), seconds);
+            assertAacFramesArrived(udp.audio(udpCam.path("epoch").asLong()), seconds);
         } finally {
             api.delete("/api/v1/cameras/gst-tcp");
             api.delete("/api/v1/cameras/gst-udp");
         }
+    }
+
+    /**
+     * The clip's AAC frames (48 kHz, 1024 samples each) as read from the buffer: all but the first GOP's worth at
+     * most (a reader starts at a keyframe) and the first frame (LATM cannot tell the first packet seen is a start),
+     * each about one frame after the one before: rtspclientsink stamps them from Matroska's millisecond times, so a
+     * step is 21 or 22 ms (1008 or 1056 ticks), 1024 on average.
+     */
+    static void assertAacFramesArrived(List<StreamCollector.Unit> audio, int seconds) {
+        int sourceFrames = seconds * 48_000 / 1024;
+        // FFmpeg's encoder adds a frame or two of priming and padding.
+        assertThat(audio.size()).as("AAC frames read").isBetween(sourceFrames - 48_000 / 1024 - 1, sourceFrames + 3);
+        for (int i = 1; i < audio.size(); i++) {
+            assertThat(audio.get(i).pts() - audio.get(i - 1).pts()).as("pts step at audio frame %d", i)
+                    .isBetween(1024L - 48, 1024L + 48);
+        }
+        double mean = (double) (audio.getLast().pts() - audio.getFirst().pts()) / (audio.size() - 1);
+        assertThat(mean).as("mean pts step").isBetween(1024.0 - 8, 1024.0 + 8);
     }
 
     @Test

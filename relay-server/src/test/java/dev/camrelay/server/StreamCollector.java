@@ -12,7 +12,7 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Reads one camera's current stream the way an egress stage does ({@code SessionRegistry.openStreamReader}), from the
  * moment it is live until the epoch ends, on its own thread, and keeps what the tests check of each video access
- * unit: pts, keyframe flag and the camera tag in its SEI.
+ * unit: pts, keyframe flag and the camera tag in its SEI; of audio units their pts.
  */
 final class StreamCollector implements AutoCloseable {
 
@@ -25,6 +25,7 @@ final class StreamCollector implements AutoCloseable {
     private final Relay relay;
     private final String cameraId;
     private final List<Unit> video = new CopyOnWriteArrayList<>();
+    private final List<Unit> audio = new CopyOnWriteArrayList<>();
     private final List<String> problems = new CopyOnWriteArrayList<>();
     private final Thread thread;
     private volatile boolean stop;
@@ -52,13 +53,17 @@ final class StreamCollector implements AutoCloseable {
                 }
                 lastEpoch = epoch;
                 epochsRead++;
+                int videoTrack = relay.cameras().find(cameraId).flatMap(c -> c.format())
+                        .flatMap(f -> f.video()).map(t -> t.trackId()).orElse(0);
                 while (!stop) {
                     int r = reader.poll();
                     if (r == StreamReader.FRAME) {
                         FrameView f = reader.frame();
-                        if (f.track() == 0) {
+                        if (f.track() == videoTrack) {
                             String tag = SeiCameraTag.findInAvcc(f.payloadBytes()).orElse("");
                             video.add(new Unit(f.pts(), f.isKeyframe(), tag, epoch));
+                        } else {
+                            audio.add(new Unit(f.pts(), f.isKeyframe(), "", epoch));
                         }
                     } else if (r == StreamReader.NOTHING) {
                         LockSupport.parkNanos(PAUSE_NANOS);
@@ -79,6 +84,11 @@ final class StreamCollector implements AutoCloseable {
 
     List<Unit> video(long epoch) {
         return video.stream().filter(u -> u.epoch() == epoch).toList();
+    }
+
+    /** The audio units (any track but the video one) read in {@code epoch}. */
+    List<Unit> audio(long epoch) {
+        return audio.stream().filter(u -> u.epoch() == epoch).toList();
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.camrelay.hls.codec;
 
+import dev.camrelay.core.codec.h264.BitReader;
+import dev.camrelay.core.codec.h264.Rbsp;
 import java.util.Set;
 
 /**
@@ -26,16 +28,16 @@ public record AvcSpsInfo(int profileIdc, int chromaFormatIdc, int bitDepthLumaMi
      * @throws IllegalArgumentException if the SPS is truncated
      */
     public static AvcSpsInfo parse(byte[] spsNal) {
-        BitReader r = new BitReader(BitReader.unescape(spsNal), NAL_HEADER_LENGTH);
-        final int profile = r.bits(8);
-        r.skip(16); // constraint flags, level_idc
+        BitReader r = new BitReader(Rbsp.unescape(spsNal, 0, spsNal.length), NAL_HEADER_LENGTH);
+        final int profile = r.u(8);
+        r.u(16); // constraint flags, level_idc
         r.ue();     // seq_parameter_set_id
         if (!HIGH_PROFILES.contains(profile)) {
             return new AvcSpsInfo(profile, 1, 0, 0);
         }
         final int chroma = r.ue();
         if (chroma == 3) {
-            r.skip(1); // separate_colour_plane_flag
+            r.u(1); // separate_colour_plane_flag
         }
         final int luma = r.ue();
         final int chromaDepth = r.ue();

@@ -25,6 +25,11 @@ class CodecStringsTest {
         b.put(0x9000_0000_0000L, 48);      // progressive_source, frame_only_constraint
         b.put(93, 8);                      // level 3.1
         b.ue(0).ue(1).ue(320).ue(240).put(0, 1).ue(0).ue(0);
+        b.ue(4).put(1, 1).ue(0).ue(0).ue(0); // POC lsb bits, sub-layer ordering: buffering, reorder, latency
+        b.ue(0).ue(0).ue(0).ue(0).ue(0).ue(0); // coding and transform block sizes and depths
+        b.put(0, 1).put(0, 2).put(0, 1);   // no scaling lists, no AMP/SAO, no PCM
+        b.ue(0).put(0, 1).put(0, 2);       // no short-term RPS, no long-term pictures, no TMVP/smoothing
+        b.put(0, 1);                       // no VUI
         b.put(1, 1);                       // enough trailing bits
         return b.escaped();
     }

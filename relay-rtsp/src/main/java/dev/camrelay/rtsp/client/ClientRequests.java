@@ -5,6 +5,9 @@ import dev.camrelay.rtsp.auth.DigestAuth;
 import dev.camrelay.rtsp.message.RtspHeaders;
 import dev.camrelay.rtsp.message.RtspRequest;
 import dev.camrelay.rtsp.message.RtspResponse;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 
@@ -29,6 +32,21 @@ final class ClientRequests {
     private String session;
     private AuthChallenge challenge;
     private int nonceCount;
+
+    /** For a URL with the credentials (if any) in its user-info, percent-encoded. */
+    static ClientRequests forUrl(String url) {
+        String userInfo = URI.create(url).getRawUserInfo();
+        if (userInfo == null) {
+            return new ClientRequests(null, null);
+        }
+        int colon = userInfo.indexOf(':');
+        return new ClientRequests(decode(colon < 0 ? userInfo : userInfo.substring(0, colon)),
+                colon < 0 ? "" : decode(userInfo.substring(colon + 1)));
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    }
 
     /** @param user null when the URL carries no credentials */
     ClientRequests(String user, String password) {

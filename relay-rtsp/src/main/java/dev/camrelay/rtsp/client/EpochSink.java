@@ -17,7 +17,7 @@ import org.agrona.DirectBuffer;
  * PLAY reply, scottlamb/retina#46) are dropped and counted; {@link #stop} seals the epoch. The video track's GOP
  * (frames from one keyframe to the next) is handed to the GOP listener whenever it changes, for the cameras API.
  */
-public final class EpochSink implements AccessUnitSink, RtspPullSession.Listener {
+public final class EpochSink implements AccessUnitSink, PullSessionListener {
 
     private final IngestSink ingest;
     private final IntConsumer gopListener;

@@ -1,5 +1,6 @@
 package dev.camrelay.rtsp.client;
 
+import dev.camrelay.rtsp.depacketize.AccessUnitSink;
 import dev.camrelay.rtsp.depacketize.RtpDepacketizer;
 import dev.camrelay.rtsp.message.InterleavedFrame;
 import dev.camrelay.rtsp.message.RtspTransport;
@@ -8,7 +9,9 @@ import dev.camrelay.rtsp.receive.ReceiveCounters;
 import dev.camrelay.rtsp.receive.RtpTrackReceiver;
 import dev.camrelay.rtsp.receive.UdpMediaPair;
 import dev.camrelay.rtsp.rtp.RtcpReceiverReportWriter;
+import dev.camrelay.rtsp.sdp.H264Fmtp;
 import dev.camrelay.rtsp.sdp.MediaDescription;
+import dev.camrelay.rtsp.sdp.SessionDescription;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -39,6 +42,27 @@ final class PullTracks {
     private final UnsafeBuffer report = new UnsafeBuffer(new byte[RtcpReceiverReportWriter.LENGTH]);
     private final ByteBufView view = new ByteBufView();
     private PullUdpTracks udp;
+
+    /**
+     * Adds every track of {@code sdp} the relay carries (a depacketizer for it and a clock rate), in order, up to
+     * {@link RtspPullSession#MAX_TRACKS}; audio frames are keyframes when there is no video.
+     *
+     * @return true if an H.264 track uses packetization-mode 0 (gortsplib then uses TCP from the start)
+     */
+    boolean addCarried(SessionDescription sdp, AccessUnitSink sink) {
+        boolean hasVideo = sdp.media().stream().anyMatch(m -> m.mediaType().equals("video"));
+        boolean singleNalMode = false;
+        for (MediaDescription m : sdp.media()) {
+            RtpDepacketizer d = TrackDepacketizers.create(size(), m, sink, !hasVideo);
+            if (d != null && m.clockRate() > 0) {
+                if (!add(m, d)) {
+                    break;
+                }
+                singleNalMode |= m.encodingName().equals("H264") && H264Fmtp.of(m).packetizationMode() == 0;
+            }
+        }
+        return singleNalMode;
+    }
 
     /** Adds a track the relay carries; false once {@link RtspPullSession#MAX_TRACKS} are there. */
     boolean add(MediaDescription m, RtpDepacketizer d) {

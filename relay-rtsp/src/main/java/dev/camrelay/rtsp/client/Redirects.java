@@ -24,6 +24,15 @@ public final class Redirects {
         return status >= 301 && status <= 305;
     }
 
+    /** True if {@code location} would take an rtsps {@code current} to plain rtsp (which {@link #resolve} refuses). */
+    public static boolean isDowngrade(String current, String location) {
+        if (location == null) {
+            return false;
+        }
+        String l = location.strip().toLowerCase(Locale.ROOT);
+        return current.toLowerCase(Locale.ROOT).startsWith("rtsps:") && l.startsWith("rtsp:");
+    }
+
     /**
      * @param current  the URL the DESCRIBE went to, with its credentials (raw user-info) if any
      * @param location the {@code Location} header value

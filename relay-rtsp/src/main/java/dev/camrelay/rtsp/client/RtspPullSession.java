@@ -1,7 +1,6 @@
 package dev.camrelay.rtsp.client;
 
 import dev.camrelay.rtsp.depacketize.AccessUnitSink;
-import dev.camrelay.rtsp.depacketize.RtpDepacketizer;
 import dev.camrelay.rtsp.message.InterleavedFrame;
 import dev.camrelay.rtsp.message.RtspHeaders;
 import dev.camrelay.rtsp.message.RtspProtocolError;
@@ -11,18 +10,12 @@ import dev.camrelay.rtsp.message.RtspTransport;
 import dev.camrelay.rtsp.receive.RtpTrackReceiver;
 import dev.camrelay.rtsp.receive.TrackTally;
 import dev.camrelay.rtsp.sdp.ControlUrls;
-import dev.camrelay.rtsp.sdp.H264Fmtp;
-import dev.camrelay.rtsp.sdp.MediaDescription;
 import dev.camrelay.rtsp.sdp.SdpParser;
 import dev.camrelay.rtsp.sdp.SessionDescription;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.util.concurrent.ScheduledFuture;
-import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -32,30 +25,27 @@ import java.util.concurrent.TimeUnit;
  * one instance per connection (not sharable); {@link #stop} must be called on that loop.
  *
  * <p>Pulls one camera stream over RTSP (RFC 2326 §10.1-10.5, §10.12; protocols.md 1): OPTIONS, DESCRIBE
- * ({@code Accept: application/sdp}; a 301-305 {@code Location} is handed to {@link Listener#onRedirect}), SETUP of
- * every track the relay can carry, PLAY. Transport (1.4): with {@link PullOptions#udp()} each SETUP offers
- * {@code RTP/AVP;unicast;client_port=2n-2n+1} first (not when H.264 uses packetization-mode 0, gortsplib); a 461 or a
- * TCP answer to the first SETUP switches the session to TCP interleaved {@code 2k-2k+1} on the same connection;
- * before PLAY one RTP and one RTCP packet go to each {@code server_port} (NAT); if no datagram arrives within
- * {@link #UDP_FIRST_PACKET_TIMEOUT_NANOS} of PLAY, the session ends with {@link Listener#onSwitchToTcp} (the caller
- * connects again over TCP, describing again first: Hikvision). UDP media is accepted only from the camera's address.
- * The camera goes live ({@link Listener#onPlaying}) on the PLAY answer over TCP, on the first datagram over UDP,
- * or on media that comes after PLAY was sent and before its answer (scottlamb/retina#46).
+ * ({@code Accept: application/sdp}; a 301-305 {@code Location} is handed to
+ * {@link PullSessionListener#onRedirect}), SETUP of every track the relay can carry, PLAY. Transport (1.4): with
+ * {@link PullOptions#udp()} each SETUP offers {@code RTP/AVP;unicast;client_port=2n-2n+1} first (not when H.264 uses
+ * packetization-mode 0, gortsplib); a 461 or a TCP answer to the first SETUP switches the session to TCP interleaved
+ * {@code 2k-2k+1} on the same connection; before PLAY one RTP and one RTCP packet go to each {@code server_port}
+ * (NAT); if no datagram arrives within {@link #UDP_FIRST_PACKET_TIMEOUT_NANOS} of PLAY, the session ends with
+ * {@link PullSessionListener#onSwitchToTcp} (the caller connects again over TCP, describing again first:
+ * Hikvision). UDP media is accepted only from the camera's address. The camera goes live
+ * ({@link PullSessionListener#onPlaying}) on the PLAY answer over TCP, on the first datagram over UDP, or on media
+ * that comes after PLAY was sent and before its answer (scottlamb/retina#46). Over TLS (rtsps, {@link ClientTls}) a
+ * failed handshake ends the session with the certificate check's reason ({@link #tlsFailed}).
  *
  * <p>Every request carries CSeq and User-Agent, and any of them (keepalives included) is re-sent once with
- * credentials after a 401 ({@link ClientRequests}). After PLAY: a keepalive (GET_PARAMETER if OPTIONS listed it,
- * else OPTIONS) every max(timeout - 5 s, 1 s) without awaiting its reply (1.6), receiver reports every
- * {@link #RECEIVER_REPORT_PERIOD_MILLIS} on UDP and TCP alike, and the session fails if no RTP or RTCP arrives for
- * {@link #LIVENESS_TIMEOUT_NANOS} (1.7). Server-to-client requests are answered. {@link #stop} sends TEARDOWN.
+ * credentials after a 401 ({@link ClientRequests}). This class sequences the requests up to PLAY; what runs while
+ * playing (keepalives, receiver reports, liveness) is {@link PullPlayback}'s, the tracks and their transport are
+ * {@link PullTracks}'s. Server-to-client requests are answered. {@link #stop} sends TEARDOWN.
  */
 public final class RtspPullSession extends SimpleChannelInboundHandler<Object> {
 
-    /** No RTP/RTCP for this long after PLAY fails the session (gortsplib default, protocols.md 1.7). */
-    public static final long LIVENESS_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** No UDP datagram this long after the PLAY answer: UDP is blocked, use TCP (gortsplib InitialUDPReadTimeout). */
     public static final long UDP_FIRST_PACKET_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(3);
-    /** RTCP receiver reports at least every 5 s (protocols.md 1.6, gortsplib receiverReportPeriod). */
-    public static final long RECEIVER_REPORT_PERIOD_MILLIS = 4_000;
     /** Session timeout when the server does not say (RFC 2326 §12.37). */
     public static final int DEFAULT_SESSION_TIMEOUT_SECONDS = 60;
     /** Tracks set up at most (StreamFormat.MAX_TRACKS). */
@@ -63,39 +53,18 @@ public final class RtspPullSession extends SimpleChannelInboundHandler<Object> {
     /** RFC 2326 §11.3.3: 461 Unsupported Transport. */
     static final int UNSUPPORTED_TRANSPORT = 461;
 
-    /** Session events, called on the channel's event loop; after the first ending call no other follows. */
-    public interface Listener {
-        /** Media flows; {@code tracks} lists the media set up, in track order. */
-        void onPlaying(List<MediaDescription> tracks);
-
-        /** The session cannot continue; the channel is being closed. */
-        void onFailed(String reason);
-
-        /** DESCRIBE was redirected to {@code url} (credentials kept); the channel is being closed. */
-        default void onRedirect(String url) {
-            onFailed("redirected to " + ControlUrls.withoutCredentials(url));
-        }
-
-        /** UDP carried nothing: connect again over TCP interleaved; the channel is being closed. */
-        default void onSwitchToTcp(String reason) {
-            onFailed(reason);
-        }
-    }
-
     private final String rawUrl;
     private final String url;
     private final ClientRequests requests;
     private final AccessUnitSink sink;
-    private final Listener listener;
+    private final PullSessionListener listener;
     private final PullOptions options;
     private final PullTracks tracks = new PullTracks();
-    private final TrackTally tally;
-    private final List<ScheduledFuture<?>> timers = new ArrayList<>();
+    private final PullPlayback playback;
 
     private ChannelHandlerContext ctx;
     private RtspRequest pending;
     private boolean pendingRetried;
-    private RtspRequest keepaliveSent;
     private boolean getParameterSupported;
     private String baseUrl;
     private int setupIndex;
@@ -105,34 +74,21 @@ public final class RtspPullSession extends SimpleChannelInboundHandler<Object> {
     private boolean playSent;
     private boolean playing;
     private boolean ended;
-    private long lastMediaNanos;
-    private long reportsSent;
+    private boolean tlsFailure;
 
     /** A TCP-interleaved session. @param url an rtsp:// URL, credentials (if any) in its user-info */
-    public RtspPullSession(String url, AccessUnitSink sink, Listener listener) {
+    public RtspPullSession(String url, AccessUnitSink sink, PullSessionListener listener) {
         this(url, sink, listener, PullOptions.tcpOnly());
     }
 
-    public RtspPullSession(String url, AccessUnitSink sink, Listener listener, PullOptions options) {
-        URI u = URI.create(url);
-        String userInfo = u.getRawUserInfo();
-        if (userInfo != null) {
-            int colon = userInfo.indexOf(':');
-            requests = new ClientRequests(decode(colon < 0 ? userInfo : userInfo.substring(0, colon)),
-                    colon < 0 ? "" : decode(userInfo.substring(colon + 1)));
-        } else {
-            requests = new ClientRequests(null, null);
-        }
+    public RtspPullSession(String url, AccessUnitSink sink, PullSessionListener listener, PullOptions options) {
+        this.requests = ClientRequests.forUrl(url);
         this.rawUrl = url;
         this.url = ControlUrls.withoutCredentials(url);
         this.sink = sink;
         this.listener = listener;
         this.options = options;
-        this.tally = new TrackTally(options.counters());
-    }
-
-    private static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        this.playback = new PullPlayback(tracks, new TrackTally(options.counters()), requests, this::fail);
     }
 
     public List<RtpTrackReceiver> receivers() {
@@ -151,7 +107,7 @@ public final class RtspPullSession extends SimpleChannelInboundHandler<Object> {
 
     /** RTCP receiver reports sent so far. */
     public long receiverReportsSent() {
-        return reportsSent;
+        return playback.receiverReportsSent();
     }
 
     @Override
@@ -173,7 +129,33 @@ public final class RtspPullSession extends SimpleChannelInboundHandler<Object> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        fail("connection error: " + cause);
+        String tls = ClientTls.failureReason(cause);
+        if (tls != null) {
+            tlsFailed(tls);
+        } else {
+            fail("connection error: " + cause);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof SslHandshakeCompletionEvent e && !e.isSuccess()) {
+            String tls = ClientTls.failureReason(e.cause());
+            tlsFailed(tls != null ? tls : "TLS handshake failed: " + e.cause());
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    private void tlsFailed(String reason) {
+        if (!ended) {
+            tlsFailure = true;
+        }
+        fail(reason);
+    }
+
+    /** True when this session ended because its TLS handshake failed (rtsps). */
+    public boolean tlsFailed() {
+        return tlsFailure;
     }
 
     @Override
@@ -185,7 +167,7 @@ public final class RtspPullSession extends SimpleChannelInboundHandler<Object> {
                 }
                 long now = System.nanoTime();
                 if (tracks.onInterleaved(f, now)) {
-                    lastMediaNanos = now;
+                    playback.mediaArrived(now);
                 }
             }
             case RtspResponse r -> onResponse(r);
@@ -198,7 +180,7 @@ public final class RtspPullSession extends SimpleChannelInboundHandler<Object> {
 
     /** A datagram from the camera (UDP), before its receiver sees it; the first after PLAY makes the camera live. */
     private void onDatagram(boolean rtp, long nowNanos) {
-        lastMediaNanos = nowNanos;
+        playback.mediaArrived(nowNanos);
         if (!playing && playSent && !ended) {
             goPlaying(); // media may precede the PLAY answer (scottlamb/retina#46)
         }
@@ -215,12 +197,7 @@ public final class RtspPullSession extends SimpleChannelInboundHandler<Object> {
         if (ended) {
             return;
         }
-        if (ClientRequests.answers(keepaliveSent, r)) {
-            RtspRequest k = keepaliveSent;
-            keepaliveSent = null;
-            if (r.status() == 401 && requests.challenged(r)) {
-                ctx.writeAndFlush(requests.retry(k)); // a new nonce (Axis after 150 s): answered, not awaited
-            }
+        if (playback.onKeepaliveAnswer(r)) {
             return;
         }
         RtspRequest req = pending;
@@ -268,9 +245,12 @@ public final class RtspPullSession extends SimpleChannelInboundHandler<Object> {
     }
 
     private void redirect(RtspResponse r) {
-        String to = Redirects.resolve(rawUrl, r.headers().get("Location"));
+        String location = r.headers().get("Location");
+        String to = Redirects.resolve(rawUrl, location);
         if (to == null) {
-            fail("DESCRIBE answered " + r.status() + " with an unusable Location: " + r.headers().get("Location"));
+            fail("DESCRIBE answered " + r.status() + (Redirects.isDowngrade(rawUrl, location)
+                    ? " redirecting rtsps to rtsp, refused (TLS is never given up): " : " with an unusable Location: ")
+                    + ControlUrls.withoutCredentials(String.valueOf(location)));
             return;
         }
         end(() -> listener.onRedirect(to));
@@ -279,17 +259,7 @@ public final class RtspPullSession extends SimpleChannelInboundHandler<Object> {
     private void onDescribe(RtspResponse r) {
         SessionDescription sdp = SdpParser.parse(r.body());
         baseUrl = ControlUrls.base(url, r.headers().get("Content-Base"), sdp.control());
-        boolean hasVideo = sdp.media().stream().anyMatch(m -> m.mediaType().equals("video"));
-        boolean singleNalMode = false;
-        for (MediaDescription m : sdp.media()) {
-            RtpDepacketizer d = TrackDepacketizers.create(tracks.size(), m, sink, !hasVideo);
-            if (d != null && m.clockRate() > 0) {
-                if (!tracks.add(m, d)) {
-                    break;
-                }
-                singleNalMode |= m.encodingName().equals("H264") && H264Fmtp.of(m).packetizationMode() == 0;
-            }
-        }
+        boolean singleNalMode = tracks.addCarried(sdp, sink);
         if (tracks.size() == 0) {
             fail("no track the relay can carry in the SDP");
             return;
@@ -361,25 +331,15 @@ public final class RtspPullSession extends SimpleChannelInboundHandler<Object> {
     }
 
     private void onPlay() {
-        lastMediaNanos = System.nanoTime();
-        long period = Math.max(sessionTimeoutSeconds - 5, 1);
-        every(this::keepalive, TimeUnit.SECONDS.toMillis(period));
-        every(this::checkLiveness, 1000);
-        every(this::sendReceiverReports, RECEIVER_REPORT_PERIOD_MILLIS);
-        every(() -> tally.tick(tracks.receivers(), System.nanoTime()), TrackTally.TICK_MILLIS);
+        playback.start(ctx, baseUrl, sessionTimeoutSeconds, getParameterSupported);
         if (playing) {
             return;
         }
         if (!tracks.overUdp()) {
             goPlaying();
         } else {
-            timers.add(ctx.executor().schedule(this::checkUdpArrived, UDP_FIRST_PACKET_TIMEOUT_NANOS,
-                    TimeUnit.NANOSECONDS));
+            playback.schedule(this::checkUdpArrived, UDP_FIRST_PACKET_TIMEOUT_NANOS);
         }
-    }
-
-    private void every(Runnable task, long periodMillis) {
-        timers.add(ctx.executor().scheduleAtFixedRate(task, periodMillis, periodMillis, TimeUnit.MILLISECONDS));
     }
 
     private void goPlaying() {
@@ -391,22 +351,6 @@ public final class RtspPullSession extends SimpleChannelInboundHandler<Object> {
         if (!playing && !ended) {
             switchToTcp("no UDP packet within " + TimeUnit.NANOSECONDS.toSeconds(UDP_FIRST_PACKET_TIMEOUT_NANOS)
                     + " s of PLAY");
-        }
-    }
-
-    private void keepalive() {
-        // Sent to the base URL and not awaited (gortsplib doKeepAlive); a 401 to it is answered once.
-        keepaliveSent = requests.request(getParameterSupported ? "GET_PARAMETER" : "OPTIONS", baseUrl);
-        ctx.writeAndFlush(keepaliveSent);
-    }
-
-    private void sendReceiverReports() {
-        reportsSent += tracks.sendReceiverReports(ctx, System.nanoTime());
-    }
-
-    private void checkLiveness() {
-        if (playing && System.nanoTime() - lastMediaNanos > LIVENESS_TIMEOUT_NANOS) {
-            fail("no RTP or RTCP for " + TimeUnit.NANOSECONDS.toSeconds(LIVENESS_TIMEOUT_NANOS) + " s");
         }
     }
 
@@ -460,13 +404,7 @@ public final class RtspPullSession extends SimpleChannelInboundHandler<Object> {
     }
 
     private void release() {
-        if (!timers.isEmpty()) {
-            tally.tick(tracks.receivers(), System.nanoTime()); // what arrived since the last tick is counted too
-        }
-        for (ScheduledFuture<?> t : timers) {
-            t.cancel(false);
-        }
-        timers.clear();
+        playback.stop();
         tracks.close();
     }
 }

@@ -4,7 +4,6 @@ import dev.camrelay.rtsp.rtp.RtpPacket;
 import dev.camrelay.rtsp.rtp.RtpTimestampUnwrapper;
 import java.nio.ByteOrder;
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Threading: confined to the track's receive thread; allocates nothing per packet.
@@ -33,20 +32,9 @@ public final class AacDepacketizer implements RtpDepacketizer {
     private final int samplesPerFrame;
     private final boolean keyframes;
     private final RtpTimestampUnwrapper timestamps = new RtpTimestampUnwrapper();
-    private final UnsafeBuffer fragment = new UnsafeBuffer(new byte[MAX_ACCESS_UNIT_LENGTH]);
-
-    private int lastSequence = -1;
-    private boolean inFragment;
-    private long fragmentTimestamp;
-    private int fragmentLength;
+    private final FragmentedFrame fragment = new FragmentedFrame(MAX_ACCESS_UNIT_LENGTH);
+    private final DepacketizerCounts counts = new DepacketizerCounts();
     private int fragmentExpected;
-    private boolean skipping;
-    private long skipTimestamp;
-
-    private long published;
-    private long dropped;
-    private long lossEvents;
-    private long malformed;
 
     /**
      * @param keyframes mark every frame a keyframe: true only for an audio-only stream (see AccessUnit)
@@ -69,44 +57,34 @@ public final class AacDepacketizer implements RtpDepacketizer {
 
     @Override
     public int onPacket(RtpPacket packet) {
-        int sequence = packet.sequence();
         int status = OK;
-        boolean loss = lastSequence >= 0 && sequence != ((lastSequence + 1) & 0xFFFF);
-        if (loss) {
-            lossEvents++;
-            if (inFragment) {
-                inFragment = false;
-                dropped++;
-                skipping = true;
-                skipTimestamp = fragmentTimestamp;
-                status = DROPPED;
-            }
+        boolean loss = counts.gapBefore(packet.sequence());
+        if (loss && fragment.isOpen()) {
+            counts.dropped();
+            fragment.skip(fragment.timestamp());
+            status = DROPPED;
         }
-        lastSequence = sequence;
         long timestamp = timestamps.unwrap(packet.timestamp());
-        if (skipping) {
-            if (timestamp == skipTimestamp) {
-                return DROPPED; // the rest of a fragmented AU that lost a piece (RFC 3640 §3.2.3)
-            }
-            skipping = false;
+        if (fragment.skips(timestamp)) {
+            return DROPPED; // the rest of a fragmented AU that lost a piece (RFC 3640 §3.2.3)
         }
         DirectBuffer b = packet.buffer();
         int offset = packet.payloadOffset();
         int length = packet.payloadLength();
         if (length < AU_HEADERS_LENGTH_FIELD) {
-            return malformed();
+            return counts.fault(MALFORMED);
         }
         int headerBits = b.getShort(offset, ByteOrder.BIG_ENDIAN) & 0xFFFF;
         int headerBytes = (headerBits + 7) >>> 3;
         int dataStart = offset + AU_HEADERS_LENGTH_FIELD + headerBytes;
         int end = offset + length;
         if (dataStart > end) {
-            return malformed();
+            return counts.fault(MALFORMED);
         }
-        if (inFragment) {
-            if (timestamp != fragmentTimestamp) {
-                inFragment = false;
-                dropped++;
+        if (fragment.isOpen()) {
+            if (timestamp != fragment.timestamp()) {
+                fragment.close();
+                counts.dropped();
                 status = DROPPED;
             } else {
                 return continueFragment(b, dataStart, end - dataStart, packet.marker());
@@ -127,14 +105,16 @@ public final class AacDepacketizer implements RtpDepacketizer {
                 if (first && bit + sizeLength > headerBits) {
                     if (loss || packet.marker()) {
                         // A middle or last fragment whose start was lost: skip the whole AU.
-                        dropped++;
-                        skipping = true;
-                        skipTimestamp = timestamp;
+                        counts.dropped();
+                        fragment.skip(timestamp);
                         return DROPPED;
                     }
-                    return startFragment(b, pos, end - pos, size, timestamp);
+                    fragment.start(timestamp);
+                    fragment.append(b, pos, end - pos);
+                    fragmentExpected = size;
+                    return OK;
                 }
-                return malformed();
+                return counts.fault(MALFORMED);
             }
             publish(timestamp + (long) auIndex * samplesPerFrame, b, pos, size);
             status = PUBLISHED;
@@ -144,42 +124,34 @@ public final class AacDepacketizer implements RtpDepacketizer {
         return status;
     }
 
-    private int startFragment(DirectBuffer b, int offset, int length, int auSize, long timestamp) {
-        inFragment = true;
-        fragmentTimestamp = timestamp;
-        fragmentExpected = auSize;
-        fragment.putBytes(0, b, offset, length);
-        fragmentLength = length;
-        return OK;
-    }
-
     private int continueFragment(DirectBuffer b, int offset, int length, boolean marker) {
-        if (fragmentLength + length > fragmentExpected) {
-            inFragment = false;
-            return malformed();
+        if (fragment.length() + length > fragmentExpected) {
+            fragment.close();
+            return counts.fault(MALFORMED);
         }
-        fragment.putBytes(fragmentLength, b, offset, length);
-        fragmentLength += length;
-        if (fragmentLength < fragmentExpected) {
+        fragment.append(b, offset, length);
+        if (fragment.length() < fragmentExpected) {
             if (marker) {
-                inFragment = false;
-                return malformed();
+                fragment.close();
+                return counts.fault(MALFORMED);
             }
             return OK;
         }
-        inFragment = false;
-        publish(fragmentTimestamp, fragment, 0, fragmentLength);
+        long ts = fragment.timestamp();
+        int auLength = fragment.length();
+        fragment.close();
+        publish(ts, fragment.buffer(), 0, auLength);
         return PUBLISHED;
     }
 
     private void publish(long timestamp, DirectBuffer b, int offset, int length) {
         int skip = adtsHeaderLength(b, offset, length);
         if (length - skip <= 0) {
-            malformed++;
+            counts.fault(MALFORMED);
             return;
         }
         sink.onAccessUnit(track, timestamp, timestamp, keyframes, b, offset + skip, length - skip);
-        published++;
+        counts.published();
     }
 
     /** Length of an ADTS header whose frame length matches the AU, else 0. */
@@ -206,16 +178,11 @@ public final class AacDepacketizer implements RtpDepacketizer {
         return v;
     }
 
-    private int malformed() {
-        malformed++;
-        return MALFORMED;
-    }
-
     @Override
     public int flush() {
-        if (inFragment) {
-            inFragment = false;
-            dropped++;
+        if (fragment.isOpen()) {
+            fragment.close();
+            counts.dropped();
             return DROPPED;
         }
         return OK;
@@ -223,33 +190,13 @@ public final class AacDepacketizer implements RtpDepacketizer {
 
     @Override
     public void reset() {
-        inFragment = false;
-        skipping = false;
-        lastSequence = -1;
+        fragment.reset();
+        counts.restartSequence();
         timestamps.reset();
     }
 
     @Override
-    public long accessUnitsPublished() {
-        return published;
-    }
-
-    @Override
-    public long accessUnitsDropped() {
-        return dropped;
-    }
-
-    @Override
-    public long accessUnitsSkippedUntilKeyframe() {
-        return 0;
-    }
-
-    @Override
-    public long lossEvents() {
-        return lossEvents;
-    }
-
-    public long malformedPackets() {
-        return malformed;
+    public DepacketizerCounts counts() {
+        return counts;
     }
 }

@@ -6,11 +6,12 @@ import dev.camrelay.rtsp.rtp.RtpPacket;
  * Threading: confined to the track's receive thread; allocates nothing.
  *
  * <p>The receive end of a track the relay does not carry but a publisher sends anyway (contract.md: an unknown track
- * is skipped with a log line, never fatal; GStreamer's {@code rtspclientsink} sends AAC as MP4A-LATM, for example):
+ * is skipped with a log line, never fatal; MP4A-LATM with its config in-band, cpresent=1, for example):
  * the publisher may SETUP and RECORD it, its packets are counted and dropped.
  */
 public final class DiscardingDepacketizer implements RtpDepacketizer {
 
+    private final DepacketizerCounts counts = new DepacketizerCounts();
     private long discarded;
 
     @Override
@@ -29,23 +30,8 @@ public final class DiscardingDepacketizer implements RtpDepacketizer {
     }
 
     @Override
-    public long accessUnitsPublished() {
-        return 0;
-    }
-
-    @Override
-    public long accessUnitsDropped() {
-        return 0;
-    }
-
-    @Override
-    public long accessUnitsSkippedUntilKeyframe() {
-        return 0;
-    }
-
-    @Override
-    public long lossEvents() {
-        return 0;
+    public DepacketizerCounts counts() {
+        return counts;
     }
 
     /** Packets received and dropped. */

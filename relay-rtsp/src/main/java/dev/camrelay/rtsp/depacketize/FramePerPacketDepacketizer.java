@@ -17,9 +17,7 @@ public final class FramePerPacketDepacketizer implements RtpDepacketizer {
     private final AccessUnitSink sink;
     private final boolean keyframes;
     private final RtpTimestampUnwrapper timestamps = new RtpTimestampUnwrapper();
-    private int lastSequence = -1;
-    private long published;
-    private long lossEvents;
+    private final DepacketizerCounts counts = new DepacketizerCounts();
     private long empty;
 
     /** @param keyframes mark every frame a keyframe: true only for an audio-only stream (see AccessUnit) */
@@ -41,11 +39,7 @@ public final class FramePerPacketDepacketizer implements RtpDepacketizer {
 
     @Override
     public int onPacket(RtpPacket packet) {
-        int sequence = packet.sequence();
-        if (lastSequence >= 0 && sequence != ((lastSequence + 1) & 0xFFFF)) {
-            lossEvents++;
-        }
-        lastSequence = sequence;
+        counts.gapBefore(packet.sequence()); // a lost packet loses only its own frame
         long timestamp = timestamps.unwrap(packet.timestamp());
         if (packet.payloadLength() == 0) {
             empty++; // Opus DTX or keepalive: nothing to publish (RFC 7587 §4.2 allows no empty packet, cameras do)
@@ -53,7 +47,7 @@ public final class FramePerPacketDepacketizer implements RtpDepacketizer {
         }
         sink.onAccessUnit(track, timestamp, timestamp, keyframes, packet.buffer(), packet.payloadOffset(),
                 packet.payloadLength());
-        published++;
+        counts.published();
         return PUBLISHED;
     }
 
@@ -64,28 +58,13 @@ public final class FramePerPacketDepacketizer implements RtpDepacketizer {
 
     @Override
     public void reset() {
-        lastSequence = -1;
+        counts.restartSequence();
         timestamps.reset();
     }
 
     @Override
-    public long accessUnitsPublished() {
-        return published;
-    }
-
-    @Override
-    public long accessUnitsDropped() {
-        return 0;
-    }
-
-    @Override
-    public long accessUnitsSkippedUntilKeyframe() {
-        return 0;
-    }
-
-    @Override
-    public long lossEvents() {
-        return lossEvents;
+    public DepacketizerCounts counts() {
+        return counts;
     }
 
     public long emptyPackets() {

@@ -50,6 +50,10 @@ final class ParameterSetCache {
         return true;
     }
 
+    int slots() {
+        return sets.length;
+    }
+
     boolean has(int slot) {
         return lengths[slot] > 0;
     }

@@ -33,14 +33,25 @@ public interface RtpDepacketizer {
     /** Forgets all state (SSRC change, new epoch); the next video access unit published is a keyframe. */
     void reset();
 
-    long accessUnitsPublished();
+    /** What this depacketizer counted (read on its own thread). */
+    DepacketizerCounts counts();
+
+    default long accessUnitsPublished() {
+        return counts().accessUnitsPublished();
+    }
 
     /** Access units dropped because a packet was missing or they were malformed or too large. */
-    long accessUnitsDropped();
+    default long accessUnitsDropped() {
+        return counts().accessUnitsDropped();
+    }
 
     /** Whole access units dropped while waiting for a keyframe after loss (video only). */
-    long accessUnitsSkippedUntilKeyframe();
+    default long accessUnitsSkippedUntilKeyframe() {
+        return counts().accessUnitsSkippedUntilKeyframe();
+    }
 
     /** Sequence gaps seen. */
-    long lossEvents();
+    default long lossEvents() {
+        return counts().lossEvents();
+    }
 }

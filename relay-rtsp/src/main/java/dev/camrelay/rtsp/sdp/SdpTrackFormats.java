@@ -12,7 +12,8 @@ import java.util.List;
  * Threading: stateless; control plane.
  *
  * <p>What the relay's core model knows of an SDP track: codec, clock rate and the codec configuration the SDP
- * carries (H.264 SPS/PPS, H.265 VPS/SPS/PPS, the AAC AudioSpecificConfig). Parameter sets that only come in-band
+ * carries (H.264 SPS/PPS, H.265 VPS/SPS/PPS, the AAC AudioSpecificConfig, also from inside a LATM
+ * StreamMuxConfig). Parameter sets that only come in-band
  * are not here; the depacketizer's cache has them once the first keyframe arrived.
  */
 public final class SdpTrackFormats {
@@ -29,6 +30,11 @@ public final class SdpTrackFormats {
                 AacFmtp aac = AacFmtp.of(m);
                 yield aac == null ? null : TrackFormat.audio(track, Codec.AAC, aac.sampleRate(),
                         aac.channels(), List.of(aac.config()));
+            }
+            case "MP4A-LATM" -> {
+                LatmFmtp latm = m.clockRate() > 0 ? LatmFmtp.of(m) : null;
+                yield latm == null ? null : TrackFormat.audio(track, Codec.AAC, latm.asc().outputSampleRate(),
+                        latm.asc().channels(), List.of(latm.config()));
             }
             // RFC 7587 §7: always opus/48000/2 in SDP, whatever the real channel count.
             case "OPUS" -> TrackFormat.audio(track, Codec.OPUS, 48_000, 2, List.of());

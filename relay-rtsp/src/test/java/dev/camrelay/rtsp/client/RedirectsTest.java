@@ -28,6 +28,16 @@ class RedirectsTest {
     }
 
     @Test
+    void anRtspsCameraRedirectedToPlainRtspIsADowngrade() {
+        assertThat(Redirects.isDowngrade("rtsps://u:p@cam/a", "rtsp://nvr/b")).isTrue();
+        assertThat(Redirects.isDowngrade("RTSPS://cam/a", " RTSP://nvr/b")).isTrue();
+        assertThat(Redirects.isDowngrade("rtsps://cam/a", "rtsps://nvr/b")).isFalse();
+        assertThat(Redirects.isDowngrade("rtsps://cam/a", "/moved")).isFalse();
+        assertThat(Redirects.isDowngrade("rtsp://cam/a", "rtsp://nvr/b")).isFalse();
+        assertThat(Redirects.isDowngrade("rtsps://cam/a", null)).isFalse();
+    }
+
+    @Test
     void onlyThe3xxStatusesOfRfc2326Redirect() {
         assertThat(Redirects.isRedirect(301)).isTrue();
         assertThat(Redirects.isRedirect(302)).isTrue();

@@ -51,7 +51,7 @@ class RtspPullSessionTest {
     private int port;
     private EventLoopGroup group;
 
-    private static final class Recorder implements AccessUnitSink, RtspPullSession.Listener {
+    private static final class Recorder implements AccessUnitSink, PullSessionListener {
         final List<AccessUnit> units = new CopyOnWriteArrayList<>();
         final List<List<MediaDescription>> playing = new CopyOnWriteArrayList<>();
         final List<String> failures = new CopyOnWriteArrayList<>();

@@ -58,7 +58,7 @@ class RtspPullSessionUdpTest {
     private volatile String clientPorts;
 
     /** What the session told its listener and sink. */
-    private static final class Recorder implements AccessUnitSink, RtspPullSession.Listener {
+    private static final class Recorder implements AccessUnitSink, PullSessionListener {
         final List<Long> units = new CopyOnWriteArrayList<>();
         final List<List<MediaDescription>> playing = new CopyOnWriteArrayList<>();
         final List<String> failures = new CopyOnWriteArrayList<>();

@@ -107,7 +107,7 @@ class AudioDepacketizerTest {
         assertThat(feed(d, 2048, true, aacHbr(new int[] {10}, frame(10, 2)))).isEqualTo(RtpDepacketizer.PUBLISHED);
         assertThat(sink.units).extracting(AccessUnit::pts).containsExactly(0L, 2048L);
         assertThat(d.accessUnitsDropped()).isEqualTo(1);
-        assertThat(d.malformedPackets()).isZero();
+        assertThat(d.counts().malformed()).isZero();
     }
 
     @Test
@@ -133,7 +133,7 @@ class AudioDepacketizerTest {
         AacDepacketizer d = aac();
         assertThat(feed(d, 0, true, new byte[] {0x00, 0x10, 0x01})).isEqualTo(RtpDepacketizer.MALFORMED);
         assertThat(feed(d, 0, true, aacHbr(new int[] {500, 5}, frame(10, 1)))).isEqualTo(RtpDepacketizer.MALFORMED);
-        assertThat(d.malformedPackets()).isEqualTo(2);
+        assertThat(d.counts().malformed()).isEqualTo(2);
         assertThat(sink.units).isEmpty();
     }
 

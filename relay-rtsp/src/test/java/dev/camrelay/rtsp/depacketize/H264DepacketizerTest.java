@@ -207,8 +207,8 @@ class H264DepacketizerTest {
         assertThat(feed(0, false, badStap)).isEqualTo(RtpDepacketizer.MALFORMED);
         assertThat(feed(0, true, slice(5, 40, 1))).isEqualTo(RtpDepacketizer.DROPPED);
         assertThat(feed(3000, true, new byte[] {0x7D, (byte) 0x85, 0, 0, 1})).isEqualTo(RtpDepacketizer.UNSUPPORTED);
-        assertThat(depacketizer.malformedPackets()).isEqualTo(1);
-        assertThat(depacketizer.unsupportedPackets()).isEqualTo(1);
+        assertThat(depacketizer.counts().malformed()).isEqualTo(1);
+        assertThat(depacketizer.counts().unsupported()).isEqualTo(1);
         assertThat(feed(6000, true, slice(5, 40, 2))).isEqualTo(RtpDepacketizer.PUBLISHED);
         assertThat(sink.units).hasSize(1);
     }
@@ -240,7 +240,7 @@ class H264DepacketizerTest {
         byte[] single = slice(1, 60_000, 9);
         assertThat(feed(3000, false, single)).isEqualTo(RtpDepacketizer.TOO_LARGE);
         assertThat(feed(3000, false, single)).isEqualTo(RtpDepacketizer.TOO_LARGE);
-        assertThat(depacketizer.accessUnitsTooLarge()).isEqualTo(1); // counted once per access unit
+        assertThat(depacketizer.counts().tooLarge()).isEqualTo(1); // counted once per access unit
         assertThat(feed(6000, true, slice(5, 40, 2))).isEqualTo(RtpDepacketizer.PUBLISHED);
         assertThat(sink.units).extracting(AccessUnit::pts).containsExactly(0L, 6000L);
     }

@@ -125,8 +125,8 @@ class H265DepacketizerTest {
         assertThat(feed(0, true, paci)).isEqualTo(RtpDepacketizer.UNSUPPORTED);
         byte[] badAp = {(byte) (48 << 1), 1, 0, 50, 0x40};
         assertThat(feed(3000, true, badAp)).isEqualTo(RtpDepacketizer.MALFORMED);
-        assertThat(depacketizer.unsupportedPackets()).isEqualTo(1);
-        assertThat(depacketizer.malformedPackets()).isEqualTo(1);
+        assertThat(depacketizer.counts().unsupported()).isEqualTo(1);
+        assertThat(depacketizer.counts().malformed()).isEqualTo(1);
         assertThat(sink.units).isEmpty();
     }
 }

@@ -162,4 +162,39 @@ class SteadyStateAllocationTest {
         assertThat(depacketizer.accessUnitsPublished()).isEqualTo(3L * 10 * (ROUNDS + WARMUP_ROUNDS));
         assertThat(perPacket).as("bytes allocated per packet").isLessThan(1.0);
     }
+
+    @Test
+    void latmDepacketizerAllocatesNothingPerPacketFragmentedOrNot() {
+        CountingSink sink = new CountingSink();
+        LatmDepacketizer depacketizer = new LatmDepacketizer(1, sink, LatmFmtpTestValues.STEREO_48K, 48_000, false);
+        // A 600-byte frame in two fragments (255 + 255 + 90 = 600), then a 200-byte one in a single packet.
+        byte[] first = new byte[3 + 300];
+        first[0] = (byte) 255;
+        first[1] = (byte) 255;
+        first[2] = 90;
+        byte[] second = new byte[300];
+        byte[] single = new byte[1 + 200];
+        single[0] = (byte) 200;
+        UnsafeBuffer[] packets = {new UnsafeBuffer(TestRtp.packet(0, 0, false, first)),
+            new UnsafeBuffer(TestRtp.packet(0, 0, true, second)), new UnsafeBuffer(TestRtp.packet(0, 0, true, single))};
+        RtpPacket packet = new RtpPacket();
+        int[] sequence = {0};
+        int[] frame = {0};
+        Runnable round = () -> {
+            for (int i = 0; i < 10; i++) {
+                for (int k = 0; k < packets.length; k++) {
+                    UnsafeBuffer b = packets[k];
+                    b.putShort(2, (short) sequence[0]++, ByteOrder.BIG_ENDIAN);
+                    b.putInt(4, (frame[0] + (k == 2 ? 1 : 0)) * 1024, ByteOrder.BIG_ENDIAN);
+                    packet.wrap(b, 0, b.capacity());
+                    depacketizer.onPacket(packet);
+                }
+                frame[0] += 2;
+            }
+        };
+        double perPacket = bytesPerPacket(30, round);
+        // Two frames a round of ten times three packets, less the first element (dropped at the start).
+        assertThat(depacketizer.accessUnitsPublished()).isEqualTo(2L * 10 * (ROUNDS + WARMUP_ROUNDS) - 1);
+        assertThat(perPacket).as("bytes allocated per packet").isLessThan(1.0);
+    }
 }

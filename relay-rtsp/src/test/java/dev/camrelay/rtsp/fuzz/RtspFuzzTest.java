@@ -8,6 +8,7 @@ import dev.camrelay.core.codec.h265.H265SequenceParameterSet;
 import dev.camrelay.core.media.StreamFormat;
 import dev.camrelay.rtsp.auth.AuthChallenge;
 import dev.camrelay.rtsp.client.Redirects;
+import dev.camrelay.rtsp.client.PullSessionListener;
 import dev.camrelay.rtsp.client.RtspPullSession;
 import dev.camrelay.rtsp.client.TrackDepacketizers;
 import dev.camrelay.rtsp.auth.DigestAuth;
@@ -16,6 +17,7 @@ import dev.camrelay.rtsp.depacketize.AccessUnitSink;
 import dev.camrelay.rtsp.depacketize.FramePerPacketDepacketizer;
 import dev.camrelay.rtsp.depacketize.H264Depacketizer;
 import dev.camrelay.rtsp.depacketize.H265Depacketizer;
+import dev.camrelay.rtsp.depacketize.LatmDepacketizer;
 import dev.camrelay.rtsp.depacketize.RtpDepacketizer;
 import dev.camrelay.rtsp.message.RtspFramer;
 import dev.camrelay.rtsp.message.RtspTransport;
@@ -24,6 +26,7 @@ import dev.camrelay.rtsp.rtp.RtcpReceiverReportWriter;
 import dev.camrelay.rtsp.rtp.RtcpSenderReport;
 import dev.camrelay.rtsp.rtp.RtpDescriptor;
 import dev.camrelay.rtsp.rtp.RtpPacket;
+import dev.camrelay.rtsp.sdp.LatmFmtp;
 import dev.camrelay.rtsp.sdp.MediaDescription;
 import dev.camrelay.rtsp.sdp.SdpParser;
 import dev.camrelay.rtsp.sdp.SdpTrackFormats;
@@ -51,6 +54,9 @@ class RtspFuzzTest {
 
     /** Packets in a depacketizer input: 2-byte big-endian length, then the RTP packet. */
     private static final int MAX_PACKETS = 256;
+    /** GStreamer's StreamMuxConfig for AAC LC 48 kHz stereo, one frame per AudioMuxElement. */
+    private static final LatmFmtp LATM = LatmFmtp.of(SdpParser.parse("v=0\r\ns=x\r\nm=audio 0 RTP/AVP 96\r\n"
+            + "a=rtpmap:96 MP4A-LATM/48000\r\na=fmtp:96 cpresent=0;config=40002320\r\n").media().getFirst());
 
     @FuzzTest(maxDuration = "60s")
     void framerNeverThrowsAndLeaksNothing(byte[] data) {
@@ -112,6 +118,12 @@ class RtspFuzzTest {
     @FuzzTest(maxDuration = "60s")
     void aacDepacketizerPublishesOnlyBoundedFrames(byte[] data) {
         feed(data, new AacDepacketizer(0, bounded(AacDepacketizer.MAX_ACCESS_UNIT_LENGTH), 13, 3, 3, 1024, false));
+    }
+
+    /** MP4A-LATM (RFC 6416), seeded with what rtspclientsink and FFmpeg -rtpflags latm sent. */
+    @FuzzTest(maxDuration = "60s")
+    void latmDepacketizerPublishesOnlyBoundedFrames(byte[] data) {
+        feed(data, new LatmDepacketizer(0, bounded(LatmDepacketizer.MAX_ELEMENT_LENGTH), LATM, 48_000, false));
     }
 
     @FuzzTest(maxDuration = "60s")
@@ -197,7 +209,7 @@ class RtspFuzzTest {
     @FuzzTest(maxDuration = "60s")
     void pullSessionSurvivesAnyServer(byte[] data) {
         List<String> failures = new ArrayList<>();
-        RtspPullSession.Listener listener = new RtspPullSession.Listener() {
+        PullSessionListener listener = new PullSessionListener() {
             @Override
             public void onPlaying(List<MediaDescription> tracks) {
                 assertThat(tracks).isNotEmpty();

@@ -24,7 +24,9 @@ public final class CameraApi {
 
     /** Shown on pull cameras: how they are pulled, and what is not there yet. */
     public static final String PULL_NOTE = "pulled over RTSP, RTP over UDP with a fallback to TCP interleaved "
-            + "(forceTcp: TCP only; transport shows which and why); onDemand cameras connect while they have viewers";
+            + "(forceTcp: TCP only; transport shows which and why); onDemand cameras connect while they have viewers; "
+            + "rtsps:// sources over TLS with RTP interleaved (tlsFingerprint pins a self-signed certificate, "
+            + "tlsVerify: false accepts any)";
     /** Shown on push cameras: where and how they publish. */
     public static final String PUSH_NOTE = "the camera publishes over RTSP (ANNOUNCE/RECORD, TCP or UDP) to its "
             + "publishUrl with its publish credentials";

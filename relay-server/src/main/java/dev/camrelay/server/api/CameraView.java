@@ -19,6 +19,8 @@ import java.util.List;
  * @param forceTcp    pull cameras: RTP over the RTSP connection
  * @param transport   RTSP cameras: how media arrives ({@code udp}, {@code tcp}, {@code tcp (UDP fallback: why)}),
  *                    null before the first session
+ * @param tlsVerify   rtsps:// pull cameras: whether the camera's certificate is checked (false: any is accepted)
+ * @param tlsFingerprint rtsps:// pull cameras: the pinned SHA-256 of the camera's certificate, null if none
  * @param publishUrl  push cameras: where the camera publishes
  * @param publishUser push cameras: the user it publishes as
  * @param epoch       the current (or last) stream epoch; 0 before the camera was first live
@@ -39,7 +41,8 @@ import java.util.List;
  * @param createdAt   when the camera was added (ISO-8601)
  */
 public record CameraView(String id, String kind, String state, String stateReason, String note, String source,
-                         Boolean onDemand, Boolean forceTcp, String transport, String publishUrl,
+                         Boolean onDemand, Boolean forceTcp, String transport, Boolean tlsVerify,
+                         String tlsFingerprint, String publishUrl,
                          String publishUser, long epoch,
                          List<String> codecs, String profile, String level,
                          int width, int height, String resolution, double fps, double measuredFps, long bitrateIn,
@@ -65,6 +68,8 @@ public record CameraView(String id, String kind, String state, String stateReaso
                 spec.isPull() ? Boolean.TRUE.equals(spec.onDemand()) : null,
                 spec.isPull() ? Boolean.TRUE.equals(spec.forceTcp()) : null,
                 camera.transport().orElse(null),
+                spec.isTls() ? spec.tlsTrust().verify() : null,
+                spec.isTls() ? spec.tlsTrust().fingerprint() : null,
                 spec.isPush() ? rtspBase + "/" + camera.id() : null,
                 spec.isPush() ? spec.publish().user() : null,
                 camera.epoch(),

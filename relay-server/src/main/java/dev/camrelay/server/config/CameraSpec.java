@@ -1,6 +1,7 @@
 package dev.camrelay.server.config;
 
 import dev.camrelay.core.media.StreamKey;
+import dev.camrelay.rtsp.client.TlsTrust;
 import java.net.URI;
 import java.net.URISyntaxException;
 
@@ -14,11 +15,20 @@ import java.net.URISyntaxException;
  * @param onDemand pull cameras only: connect when the first viewer arrives (null: false)
  * @param forceTcp pull cameras only: RTP over the RTSP TCP connection instead of UDP (null: false)
  * @param publish  credentials of a push camera, or null
+ * @param tlsFingerprint rtsps:// sources only: the SHA-256 of the camera's certificate, pinned (a self-signed
+ *                       camera; MediaMTX's {@code sourceFingerprint}), or null
+ * @param tlsVerify      rtsps:// sources only: false accepts any certificate (null: true, the JDK trust store)
  */
-public record CameraSpec(String id, String source, Boolean onDemand, Boolean forceTcp, PublishCredentials publish) {
+public record CameraSpec(String id, String source, Boolean onDemand, Boolean forceTcp, PublishCredentials publish,
+                         String tlsFingerprint, Boolean tlsVerify) {
 
     /** RTSP URLs with credentials and long paths fit easily; a bound keeps a body from being stored unbounded. */
     public static final int MAX_SOURCE_LENGTH = 2048;
+
+    /** A camera without TLS settings. */
+    public CameraSpec(String id, String source, Boolean onDemand, Boolean forceTcp, PublishCredentials publish) {
+        this(id, source, onDemand, forceTcp, publish, null, null);
+    }
 
     /** The built-in demo camera: neither pulled nor pushed; its ingest is the demo loop. */
     public static CameraSpec demo(String id) {
@@ -54,6 +64,10 @@ public record CameraSpec(String id, String source, Boolean onDemand, Boolean for
         if (source != null) {
             validateSource();
         } else {
+            if (tlsFingerprint != null || tlsVerify != null) {
+                throw new InvalidFieldException(tlsFingerprint != null ? "tlsFingerprint" : "tlsVerify",
+                        "tlsFingerprint and tlsVerify apply to rtsps:// pull cameras only");
+            }
             if (onDemand != null || forceTcp != null) {
                 throw new InvalidFieldException(onDemand != null ? "onDemand" : "forceTcp",
                         "onDemand and forceTcp apply to pull cameras (with source) only");
@@ -81,6 +95,39 @@ public record CameraSpec(String id, String source, Boolean onDemand, Boolean for
                 || uri.getHost() == null) {
             throw new InvalidFieldException("source", "source must be an rtsp:// or rtsps:// URL with a host");
         }
+        validateTls(scheme.equalsIgnoreCase("rtsps"));
+    }
+
+    private void validateTls(boolean rtsps) {
+        if (!rtsps && (tlsFingerprint != null || tlsVerify != null)) {
+            throw new InvalidFieldException(tlsFingerprint != null ? "tlsFingerprint" : "tlsVerify",
+                    "tlsFingerprint and tlsVerify apply to rtsps:// sources only");
+        }
+        if (tlsFingerprint != null && TlsTrust.normalizeFingerprint(tlsFingerprint) == null) {
+            throw new InvalidFieldException("tlsFingerprint", "tlsFingerprint must be the SHA-256 of the camera's "
+                    + "certificate: 64 hex digits, colons allowed (openssl x509 -noout -fingerprint -sha256)");
+        }
+        if (tlsFingerprint != null && Boolean.FALSE.equals(tlsVerify)) {
+            throw new InvalidFieldException("tlsVerify", "give tlsFingerprint (pin the certificate) or "
+                    + "tlsVerify: false (accept any), not both");
+        }
+    }
+
+    /** How an rtsps:// source's certificate is checked (validated specs only). */
+    public TlsTrust tlsTrust() {
+        if (tlsFingerprint != null) {
+            return TlsTrust.pinned(tlsFingerprint);
+        }
+        return Boolean.FALSE.equals(tlsVerify) ? TlsTrust.none() : TlsTrust.systemTrustStore();
+    }
+
+    /** True for a pull camera whose source is rtsps://. */
+    public boolean isTls() {
+        try {
+            return source != null && "rtsps".equalsIgnoreCase(new URI(source).getScheme());
+        } catch (URISyntaxException e) {
+            return false;
+        }
     }
 
     /** The source URL with any password replaced by {@code ***}, for responses and logs. */
@@ -105,6 +152,7 @@ public record CameraSpec(String id, String source, Boolean onDemand, Boolean for
     @Override
     public String toString() {
         return "CameraSpec[id=" + id + ", source=" + redactedSource() + ", onDemand=" + onDemand + ", forceTcp="
-                + forceTcp + ", publish=" + publish + "]";
+                + forceTcp + ", publish=" + publish + ", tlsFingerprint=" + tlsFingerprint + ", tlsVerify=" + tlsVerify
+                + "]";
     }
 }

@@ -180,7 +180,9 @@ public final class RelayConfigLoader {
                     key.envVar() == null ? "(YAML only)" : key.envVar(), key.defaultText(), key.meaning()));
         }
         out.append("\nA camera in 'cameras': {id, source: rtsp://..., onDemand, forceTcp} (pull) or\n")
-                .append("{id, publish: {user, password}} (push to rtsp://<relay>:<rtspPort>/<id>).\n");
+                .append("{id, publish: {user, password}} (push to rtsp://<relay>:<rtspPort>/<id>).\n")
+                .append("An rtsps:// source is pulled over TLS, checked against the JDK trust store unless it has\n")
+                .append("tlsFingerprint (the SHA-256 of a self-signed camera's certificate) or tlsVerify: false.\n");
         return out.toString();
     }
 

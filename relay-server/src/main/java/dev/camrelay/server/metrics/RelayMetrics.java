@@ -115,6 +115,8 @@ public final class RelayMetrics {
                 rtsp::rtpInvalid);
         counter("relay_rtsp_liveness_timeouts_total", "Publishing sessions ended for lack of RTP",
                 rtsp::livenessTimeouts);
+        counter("relay_rtsp_tls_failures_total", "rtsps pull attempts whose TLS handshake failed (certificate "
+                + "refused, or no TLS)", rtsp::tlsFailures);
     }
 
     /** Adds a counter read at scrape time (for egress modules that keep their own counters). */

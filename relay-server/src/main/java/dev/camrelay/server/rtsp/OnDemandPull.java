@@ -1,5 +1,6 @@
 package dev.camrelay.server.rtsp;
 
+import dev.camrelay.rtsp.client.ClientTls;
 import dev.camrelay.server.camera.Camera;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -31,6 +32,7 @@ public final class OnDemandPull implements AutoCloseable {
     private final IntSupplier viewers;
     private final EventLoop loop;
     private final long graceNanos;
+    private final ClientTls tls;
     private ScheduledFuture<?> check;
     private volatile PullIngest running;
     private long lastViewerNanos;
@@ -42,6 +44,7 @@ public final class OnDemandPull implements AutoCloseable {
         this.viewers = viewers;
         this.loop = server.group().next();
         this.graceNanos = graceNanos;
+        this.tls = PullIngest.tlsFor(camera);
     }
 
     /** Watches the camera's viewers from now on; connects only once there is one. */
@@ -61,7 +64,7 @@ public final class OnDemandPull implements AutoCloseable {
             lastViewerNanos = now;
             if (running == null) {
                 LOG.info("camera {}: on demand: a viewer arrived, connecting", camera.id());
-                running = new PullIngest(camera, server, new ReconnectBackoff(), loop);
+                running = new PullIngest(camera, server, new ReconnectBackoff(), loop, tls);
                 running.connectNow();
             }
         } else if (running != null && now - lastViewerNanos > graceNanos) {

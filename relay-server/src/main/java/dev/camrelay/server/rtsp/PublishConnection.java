@@ -2,23 +2,16 @@ package dev.camrelay.server.rtsp;
 
 import dev.camrelay.rtsp.auth.DigestAuth;
 import dev.camrelay.rtsp.client.EpochSink;
-import dev.camrelay.rtsp.client.TrackDepacketizers;
-import dev.camrelay.rtsp.depacketize.DiscardingDepacketizer;
-import dev.camrelay.rtsp.depacketize.RtpDepacketizer;
 import dev.camrelay.rtsp.message.InterleavedFrame;
 import dev.camrelay.rtsp.message.RtspHeaders;
 import dev.camrelay.rtsp.message.RtspProtocolError;
 import dev.camrelay.rtsp.message.RtspRequest;
 import dev.camrelay.rtsp.message.RtspResponse;
 import dev.camrelay.rtsp.message.RtspTransport;
-import dev.camrelay.rtsp.receive.ByteBufView;
 import dev.camrelay.rtsp.receive.RtpTrackReceiver;
 import dev.camrelay.rtsp.receive.TrackTally;
 import dev.camrelay.rtsp.receive.UdpMediaPair;
-import dev.camrelay.rtsp.sdp.MediaDescription;
 import dev.camrelay.rtsp.sdp.SdpParser;
-import dev.camrelay.rtsp.sdp.SdpTrackFormats;
-import dev.camrelay.rtsp.sdp.SessionDescription;
 import dev.camrelay.server.camera.Camera;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -27,12 +20,9 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import org.agrona.DirectBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,20 +56,11 @@ final class PublishConnection extends SimpleChannelInboundHandler<Object> {
     private final RtspServer server;
     private final String nonce = randomHex(16);
     private final String sessionId = randomHex(8);
-    private final ByteBufView view = new ByteBufView();
-    private final RtpTrackReceiver[] byChannel = new RtpTrackReceiver[256];
-    /** The tracks carried into the camera's buffer, in track order. */
-    private final List<MediaDescription> media = new ArrayList<>();
-    /** Every track of the ANNOUNCE in SDP order, carried or not; {@link #receivers} is aligned with it. */
-    private final List<MediaDescription> announced = new ArrayList<>();
-    private final List<RtpTrackReceiver> receivers = new ArrayList<>();
-    private final List<UdpMediaPair> udp = new ArrayList<>();
-
     private ChannelHandlerContext ctx;
     private Camera camera;
     private EpochSink epoch;
+    private PublishTracks tracks;
     private int authFailures;
-    private int setups;
     private boolean claimed;
     private boolean recording;
     private boolean ended;
@@ -145,18 +126,12 @@ final class PublishConnection extends SimpleChannelInboundHandler<Object> {
     }
 
     private void onInterleaved(InterleavedFrame f) {
-        RtpTrackReceiver r = byChannel[f.channel()];
-        if (r == null || !recording) {
-            return; // before RECORD, or a channel not set up: dropped (released by the base class)
+        if (!recording) {
+            return; // before RECORD: dropped (released by the base class)
         }
-        DirectBuffer v = view.wrap(f.content());
-        int length = f.content().readableBytes();
         long now = System.nanoTime();
-        if ((f.channel() & 1) == 0) {
+        if (tracks.onInterleaved(f, now)) {
             lastRtpNanos = now;
-            r.onRtp(v, view.offset(), length, now);
-        } else {
-            r.onRtcp(v, view.offset(), length, now);
         }
     }
 
@@ -215,28 +190,9 @@ final class PublishConnection extends SimpleChannelInboundHandler<Object> {
             respond(415, "Unsupported Media Type", h);
             return;
         }
-        SessionDescription sdp = SdpParser.parse(r.body());
-        boolean hasVideo = sdp.media().stream().anyMatch(m -> m.mediaType().equals("video"));
-        List<MediaDescription> carried = new ArrayList<>();
-        List<MediaDescription> all = new ArrayList<>();
-        List<RtpTrackReceiver> tracks = new ArrayList<>();
         epoch = new EpochSink(target.sink(), target::reportGopFrames);
-        for (MediaDescription m : sdp.media()) {
-            RtpDepacketizer d = carried.size() >= RtspServer.MAX_TRACKS || m.clockRate() <= 0
-                    || SdpTrackFormats.of(carried.size(), m) == null ? null
-                    : TrackDepacketizers.create(carried.size(), m, epoch, !hasVideo);
-            if (d == null) {
-                // Not carried, but the publisher may set it up and send it: its packets are dropped (contract.md).
-                LOG.info("camera {}: skipping unsupported track {} {}", target.id(), m.mediaType(),
-                        m.encodingName());
-                d = new DiscardingDepacketizer();
-            } else {
-                carried.add(m);
-            }
-            all.add(m);
-            tracks.add(new RtpTrackReceiver(Math.max(1, m.clockRate()), d, false));
-        }
-        if (carried.isEmpty()) {
+        PublishTracks announced = PublishTracks.announced(SdpParser.parse(r.body()), epoch, target.id());
+        if (announced == null) {
             epoch = null;
             respond(415, "Unsupported Media Type", h);
             return;
@@ -250,24 +206,8 @@ final class PublishConnection extends SimpleChannelInboundHandler<Object> {
         }
         claimed = true;
         camera = target;
-        media.addAll(carried);
-        announced.addAll(all);
-        receivers.addAll(tracks);
+        tracks = announced;
         respond(200, "OK", h);
-    }
-
-    /** The announced track (SDP order, carried or not) a SETUP URL names, or -1. */
-    private int trackOf(PublishPath path) {
-        for (int i = 0; i < announced.size(); i++) {
-            String control = announced.get(i).control();
-            if (control != null && !control.isEmpty()
-                    && (control.equals(path.control()) || control.endsWith("/" + path.control())
-                    && !path.control().isEmpty())) {
-                return i;
-            }
-        }
-        // No usable control: tracks are set up in SDP order (RFC 2326 §C.1.1 aggregate control).
-        return path.control().isEmpty() && setups < announced.size() ? setups : -1;
     }
 
     private void setup(RtspRequest r, PublishPath path, RtspHeaders h) {
@@ -275,43 +215,28 @@ final class PublishConnection extends SimpleChannelInboundHandler<Object> {
             respond(455, "Method Not Valid In This State", h);
             return;
         }
-        int track = trackOf(path);
+        int track = tracks.trackOf(path);
         if (track < 0) {
             respond(404, "Not Found", h);
             return;
         }
-        RtspTransport chosen = null;
-        for (RtspTransport t : RtspTransport.parseAll(r.headers().get("Transport"))) {
-            if (!t.multicast() && (t.tcp() || t.clientRtpPort() > 0)) {
-                chosen = t;
-                break;
-            }
-        }
+        RtspTransport chosen = PublishTracks.choose(r.headers().get("Transport"));
         if (chosen == null) {
             respond(461, "Unsupported Transport", h);
             return;
         }
-        RtpTrackReceiver receiver = receivers.get(track);
         if (chosen.tcp()) {
-            int rtp = chosen.interleavedRtp() >= 0 ? chosen.interleavedRtp() : 2 * track;
-            int rtcp = chosen.interleavedRtcp() >= 0 ? chosen.interleavedRtcp() : rtp + 1;
-            if (rtp > 255 || rtcp > 255) {
+            String answer = tracks.setupTcp(track, chosen);
+            if (answer == null) {
                 respond(461, "Unsupported Transport", h);
                 return;
             }
-            byChannel[rtp] = receiver;
-            byChannel[rtcp] = receiver;
-            setups++;
-            h.add("Transport", "RTP/AVP/TCP;unicast;interleaved=" + rtp + "-" + rtcp + ";mode=record");
+            h.add("Transport", answer);
             respond(200, "OK", withSession(h));
             return;
         }
-        // UDP: a receiver with a reorder buffer (not for a track that is dropped anyway), fed from an even/odd pair
-        // bound on this connection's loop.
-        boolean carried = !(receiver.depacketizer() instanceof DiscardingDepacketizer);
-        RtpTrackReceiver udpReceiver = new RtpTrackReceiver(Math.max(1, announced.get(track).clockRate()),
-                receiver.depacketizer(), carried);
-        receivers.set(track, udpReceiver);
+        // UDP: an even/odd pair bound on this connection's loop, media accepted only from the publisher's address.
+        RtpTrackReceiver udpReceiver = tracks.udpReceiver(track);
         InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
         InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
         RtspTransport t = chosen;
@@ -325,11 +250,7 @@ final class PublishConnection extends SimpleChannelInboundHandler<Object> {
                         pair.close();
                         return;
                     }
-                    udp.add(pair);
-                    setups++;
-                    int clientRtcp = t.clientRtcpPort() > 0 ? t.clientRtcpPort() : t.clientRtpPort() + 1;
-                    h.add("Transport", "RTP/AVP;unicast;client_port=" + t.clientRtpPort() + "-" + clientRtcp
-                            + ";server_port=" + pair.rtpPort() + "-" + pair.rtcpPort() + ";mode=record");
+                    h.add("Transport", tracks.udpBound(pair, t));
                     respond(200, "OK", withSession(h));
                 });
     }
@@ -341,13 +262,13 @@ final class PublishConnection extends SimpleChannelInboundHandler<Object> {
     }
 
     private void record(RtspHeaders h) {
-        if (camera == null || setups == 0 || recording) {
+        if (camera == null || tracks.setups() == 0 || recording) {
             respond(455, "Method Not Valid In This State", h);
             return;
         }
-        camera.reportTransport(udp.isEmpty() ? "tcp" : "udp"); // before live: whoever sees live sees it
+        camera.reportTransport(tracks.overUdp() ? "udp" : "tcp"); // before live: whoever sees live sees it
         try {
-            epoch.start(media);
+            epoch.start(tracks.carried());
         } catch (IllegalStateException e) {
             respond(404, "Not Found", h); // the camera was deleted meanwhile
             return;
@@ -358,13 +279,13 @@ final class PublishConnection extends SimpleChannelInboundHandler<Object> {
         ticker = ctx.executor().scheduleAtFixedRate(this::tick, TrackTally.TICK_MILLIS, TrackTally.TICK_MILLIS,
                 TimeUnit.MILLISECONDS);
         LOG.info("camera {}: publisher {} recording ({} track(s), {})", camera.id(), ctx.channel().remoteAddress(),
-                media.size(), udp.isEmpty() ? "TCP" : "UDP");
+                tracks.carried().size(), tracks.overUdp() ? "UDP" : "TCP");
         respond(200, "OK", withSession(h));
     }
 
     private void tick() {
         long now = System.nanoTime();
-        tally.tick(receivers, now);
+        tracks.tick(tally, now);
         if (now - lastRtpNanos > LIVENESS_TIMEOUT_NANOS) {
             server.counters().livenessTimeout();
             end("no RTP from the publisher for " + TimeUnit.NANOSECONDS.toSeconds(LIVENESS_TIMEOUT_NANOS) + " s");
@@ -381,12 +302,11 @@ final class PublishConnection extends SimpleChannelInboundHandler<Object> {
         recording = false;
         if (ticker != null) {
             ticker.cancel(false);
-            tally.tick(receivers, System.nanoTime()); // what arrived since the last tick is counted too
+            tracks.tick(tally, System.nanoTime()); // what arrived since the last tick is counted too
         }
-        for (UdpMediaPair p : udp) {
-            p.close();
+        if (tracks != null) {
+            tracks.close();
         }
-        udp.clear();
         if (epoch != null && camera != null && claimed) {
             if (!cameraGone && epochStarted()) {
                 epoch.stop(reason, true);

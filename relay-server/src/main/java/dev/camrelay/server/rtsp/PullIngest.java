@@ -1,8 +1,10 @@
 package dev.camrelay.server.rtsp;
 
+import dev.camrelay.rtsp.client.ClientTls;
 import dev.camrelay.rtsp.client.EpochSink;
 import dev.camrelay.rtsp.client.PullOptions;
 import dev.camrelay.rtsp.client.Redirects;
+import dev.camrelay.rtsp.client.PullSessionListener;
 import dev.camrelay.rtsp.client.RtspPullSession;
 import dev.camrelay.rtsp.message.RtspEncoder;
 import dev.camrelay.rtsp.message.RtspFramer;
@@ -38,13 +40,17 @@ import org.slf4j.LoggerFactory;
  * when one fails, the camera shows {@code reconnecting} with the reason and when the next attempt is, and the next
  * attempt follows a capped exponential backoff with jitter ({@link ReconnectBackoff}), from the configured URL again.
  * Stopped for good when the camera is deleted (the camera calls {@link #close}): the session sends TEARDOWN.
+ *
+ * <p>An {@code rtsps://} URL (the source, or a redirect's target: an rtsps source is never redirected to rtsp,
+ * {@link Redirects}) is reached over TLS ({@link ClientTls}, default port 322) with the camera's certificate check
+ * ({@code tlsFingerprint}, {@code tlsVerify}); its media is always interleaved inside the TLS connection (SRTP over
+ * UDP is not supported). A refused certificate fails the attempt with the check's reason, shown as the camera's
+ * state reason, and is retried with backoff like any failure.
  */
 public final class PullIngest implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PullIngest.class);
 
-    /** RFC 2326 §3.2: the default RTSP port. */
-    static final int DEFAULT_RTSP_PORT = 554;
     /** TCP connect bound; a camera that does not accept within it is retried with backoff. */
     static final int CONNECT_TIMEOUT_MILLIS = 5_000;
 
@@ -53,6 +59,7 @@ public final class PullIngest implements AutoCloseable {
     private final EventLoop loop;
     private final ReconnectBackoff backoff;
     private final boolean forceTcp;
+    private ClientTls tls;
     private volatile boolean closed;
     private volatile Channel channel;
     private volatile RtspPullSession session;
@@ -61,17 +68,28 @@ public final class PullIngest implements AutoCloseable {
     private int redirects;
     private String udpFailure;
 
-    PullIngest(Camera camera, RtspServer server, ReconnectBackoff backoff, EventLoop loop) {
+    /** @param tls the camera's TLS context ({@link #tlsFor}), made on the control plane; null for an rtsp source */
+    PullIngest(Camera camera, RtspServer server, ReconnectBackoff backoff, EventLoop loop, ClientTls tls) {
         this.camera = camera;
         this.server = server;
         this.loop = loop;
         this.backoff = backoff;
         this.forceTcp = Boolean.TRUE.equals(camera.spec().forceTcp());
+        this.tls = tls;
+    }
+
+    /**
+     * The TLS context of an rtsps camera, null for an rtsp one; made on the control plane, so the event loop does not
+     * read the trust store.
+     */
+    static ClientTls tlsFor(Camera camera) {
+        return camera.spec().isTls() ? ClientTls.of(camera.spec().tlsTrust()) : null;
     }
 
     /** Starts pulling the camera; returns at once. */
     public static PullIngest start(Camera camera, RtspServer server) {
-        PullIngest ingest = new PullIngest(camera, server, new ReconnectBackoff(), server.group().next());
+        PullIngest ingest = new PullIngest(camera, server, new ReconnectBackoff(), server.group().next(),
+                tlsFor(camera));
         camera.attachIngest(ingest);
         ingest.loop.execute(ingest::connectToSource);
         return ingest;
@@ -113,12 +131,14 @@ public final class PullIngest implements AutoCloseable {
         attempts++;
         URI uri = URI.create(url);
         String host = uri.getHost();
-        int port = uri.getPort() > 0 ? uri.getPort() : DEFAULT_RTSP_PORT;
-        boolean udp = !forceTcp && udpFailure == null;
+        boolean secure = ClientTls.isTls(uri.getScheme());
+        int port = uri.getPort() > 0 ? uri.getPort() : ClientTls.defaultPort(uri.getScheme());
+        boolean udp = !secure && !forceTcp && udpFailure == null;
         PullOptions options = udp ? PullOptions.udpFirst(server.datagramChannel(), server.counters())
                 : new PullOptions(null, server.counters());
         EpochSink epoch = new EpochSink(camera.sink(), camera::reportGopFrames);
-        Events events = new Events(epoch, host + ":" + port);
+        Events events = new Events(epoch, host + ":" + port, secure);
+        ClientTls context = secure ? tls() : null;
         RtspPullSession s = new RtspPullSession(url, epoch, events, options);
         events.session = s;
         session = s;
@@ -128,6 +148,9 @@ public final class PullIngest implements AutoCloseable {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (context != null) {
+                            ch.pipeline().addLast(context.newHandler(ch.alloc(), host, port));
+                        }
                         ch.pipeline().addLast(new RtspFramer(), new RtspEncoder(), s);
                     }
                 }).connect(host, port);
@@ -139,8 +162,19 @@ public final class PullIngest implements AutoCloseable {
         });
     }
 
+    /** The TLS context of this camera (made on first use when an rtsp:// source redirects to rtsps://). */
+    private ClientTls tls() {
+        if (tls == null) {
+            tls = ClientTls.of(camera.spec().tlsTrust());
+        }
+        return tls;
+    }
+
     /** What the camera's {@code transport} shows for a session that plays. */
-    private String transportShown(RtspPullSession s) {
+    private String transportShown(RtspPullSession s, boolean secure) {
+        if (secure) {
+            return "tcp (rtsps: RTP interleaved inside TLS, " + tls().trust().describe() + ")";
+        }
         if (s.usesUdp()) {
             return "udp";
         }
@@ -152,15 +186,17 @@ public final class PullIngest implements AutoCloseable {
     }
 
     /** Session events of one connection; all on {@link #loop}. */
-    private final class Events implements RtspPullSession.Listener {
+    private final class Events implements PullSessionListener {
         private final EpochSink epoch;
         private final String where;
+        private final boolean secure;
         private RtspPullSession session;
         private boolean playing;
 
-        Events(EpochSink epoch, String where) {
+        Events(EpochSink epoch, String where, boolean secure) {
             this.epoch = epoch;
             this.where = where;
+            this.secure = secure;
         }
 
         @Override
@@ -171,7 +207,7 @@ public final class PullIngest implements AutoCloseable {
             if (session.triedUdp() && !session.usesUdp() && udpFailure == null) {
                 udpFailure = session.fallbackReason();
             }
-            String transport = transportShown(session);
+            String transport = transportShown(session, secure);
             camera.reportTransport(transport); // before live: whoever sees live sees how
             try {
                 epoch.start(tracks);
@@ -186,6 +222,9 @@ public final class PullIngest implements AutoCloseable {
 
         @Override
         public void onFailed(String reason) {
+            if (session.tlsFailed()) {
+                server.counters().tlsFailed();
+            }
             failed(epoch, reason, playing);
         }
 

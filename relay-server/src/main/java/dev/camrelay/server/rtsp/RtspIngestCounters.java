@@ -20,6 +20,7 @@ public final class RtspIngestCounters implements ReceiveCounters {
     private final LongAdder livenessTimeouts = new LongAdder();
     private final LongAdder rtpPacketsLost = new LongAdder();
     private final LongAdder rtpInvalid = new LongAdder();
+    private final LongAdder tlsFailures = new LongAdder();
 
     void connectionAccepted() {
         connectionsAccepted.increment();
@@ -58,6 +59,15 @@ public final class RtspIngestCounters implements ReceiveCounters {
 
     void livenessTimeout() {
         livenessTimeouts.increment();
+    }
+
+    void tlsFailed() {
+        tlsFailures.increment();
+    }
+
+    /** rtsps pull attempts whose TLS handshake failed (a refused certificate, a camera that speaks no TLS). */
+    public long tlsFailures() {
+        return tlsFailures.sum();
     }
 
     /** RTSP connections accepted (under the limit) since the start. */

@@ -117,6 +117,22 @@ class RelayConfigLoaderTest {
     }
 
     @Test
+    void rtspsCamerasInTheFileCarryTheirTlsSettingsAndABadPinIsNamed() throws Exception {
+        String pin = "AB:".repeat(31) + "CD";
+        Path file = yaml("cameras:\n  - id: pinned\n    source: rtsps://10.0.0.5/s\n    tlsFingerprint: '" + pin
+                + "'\n  - id: any\n    source: rtsps://10.0.0.6/s\n    tlsVerify: false\n");
+
+        RelayConfig c = RelayConfigLoader.load(file, Map.of());
+        assertThat(c.cameras().get(0).tlsTrust().fingerprint()).isEqualTo(pin);
+        assertThat(c.cameras().get(1).tlsTrust().verify()).isFalse();
+
+        Path bad = yaml("cameras:\n  - id: pinned\n    source: rtsps://10.0.0.5/s\n    tlsFingerprint: 'AB:CD'\n");
+        assertThatThrownBy(() -> RelayConfigLoader.load(bad, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("cameras[0].tlsFingerprint:");
+    }
+
+    @Test
     void environmentOverridesYaml() throws Exception {
         Path file = yaml("httpPort: 9000\nrtspPort: 9554\ndemo: true\nbind: 127.0.0.1\n");
 

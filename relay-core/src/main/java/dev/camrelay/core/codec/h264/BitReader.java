@@ -5,7 +5,8 @@ package dev.camrelay.core.codec.h264;
  *
  * <p>Reads bits and Exp-Golomb codes (H.264 9.1; the same codes as H.265 9.2) from an RBSP, most significant bit
  * first. Reading past the end throws {@link IllegalArgumentException}: callers parse untrusted parameter sets and
- * turn that into "not parseable". Used by the H.264 and the H.265 parameter-set parsers.
+ * turn that into "not parseable". Used by the H.264 and the H.265 parameter-set parsers and the AAC configuration
+ * parsers.
  */
 public final class BitReader {
 
@@ -43,6 +44,11 @@ public final class BitReader {
             }
         }
         return (int) ((1L << zeros) - 1 + (zeros == 0 ? 0 : u(zeros) & 0xffffffffL));
+    }
+
+    /** Bits read so far, from the start of the data. */
+    public int position() {
+        return bit;
     }
 
     public int se() {

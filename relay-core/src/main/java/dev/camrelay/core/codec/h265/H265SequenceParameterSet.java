@@ -6,22 +6,35 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The facts of an H.265 sequence parameter set that operators need (ITU-T H.265 §7.3.2.2.1 seq_parameter_set_rbsp,
- * §7.3.3 profile_tier_level, §E.2.1 vui_parameters): profile, tier, level, the cropped picture size and the frame
- * rate from the VUI timing info. Everything before the VUI is read in full (scaling lists, short-term reference
- * picture sets, long-term pictures), as the VUI comes last.
+ * The facts of an H.265 sequence parameter set (ITU-T H.265 §7.3.2.2.1 seq_parameter_set_rbsp, §7.3.3
+ * profile_tier_level, §E.2.1 vui_parameters): what operators see (profile, tier, level, the cropped picture size,
+ * the frame rate from the VUI timing info) and what an {@code hvcC} record and an RFC 6381 {@code hvc1.} codec
+ * string need (profile space, compatibility and constraint flags, sub-layers, chroma format, bit depths; relay-hls
+ * reads them from here). Everything before the VUI is read in full (scaling lists, short-term reference picture
+ * sets, long-term pictures), as the VUI comes last.
  *
  * <p>Threading: an immutable value; {@link #parse} is stateless.
  *
- * @param profileIdc general_profile_idc (1 Main, 2 Main 10, 3 Main Still Picture, 4 range extensions, ...)
- * @param highTier   general_tier_flag
- * @param levelIdc   general_level_idc: 30 times the level (93 is level 3.1)
- * @param width      luma width after the conformance window
- * @param height     luma height after the conformance window
- * @param frameRate  frames per second from the VUI timing info, 0 if absent
+ * @param profileIdc           general_profile_idc (1 Main, 2 Main 10, 3 Main Still Picture, 4 range extensions)
+ * @param highTier             general_tier_flag
+ * @param levelIdc             general_level_idc: 30 times the level (93 is level 3.1)
+ * @param width                luma width after the conformance window
+ * @param height               luma height after the conformance window
+ * @param frameRate            frames per second from the VUI timing info, 0 if absent
+ * @param profileSpace         general_profile_space (2 bits)
+ * @param compatibilityFlags   general_profile_compatibility_flag[0..31], flag 0 in the most significant bit
+ * @param constraintFlags      the 48 bits after the compatibility flags (progressive, interlaced, non-packed,
+ *                             frame-only and the constraint/reserved bits), first in the most significant bit
+ * @param maxSubLayersMinus1   sps_max_sub_layers_minus1
+ * @param temporalIdNesting    sps_temporal_id_nesting_flag
+ * @param chromaFormatIdc      chroma_format_idc
+ * @param bitDepthLumaMinus8   bit_depth_luma_minus8
+ * @param bitDepthChromaMinus8 bit_depth_chroma_minus8
  */
 public record H265SequenceParameterSet(int profileIdc, boolean highTier, int levelIdc, int width, int height,
-                                       double frameRate) {
+                                       double frameRate, int profileSpace, int compatibilityFlags,
+                                       long constraintFlags, int maxSubLayersMinus1, boolean temporalIdNesting,
+                                       int chromaFormatIdc, int bitDepthLumaMinus8, int bitDepthChromaMinus8) {
 
     /** NAL unit type of an SPS (H.265 Table 7-1). */
     public static final int NAL_TYPE_SPS = 33;
@@ -54,14 +67,13 @@ public record H265SequenceParameterSet(int profileIdc, boolean highTier, int lev
         if (maxSubLayersMinus1 >= MAX_SUB_LAYERS) {
             throw new IllegalArgumentException("sps_max_sub_layers_minus1 " + maxSubLayersMinus1);
         }
-        r.u(1); // sps_temporal_id_nesting_flag
-        r.u(2); // general_profile_space
+        boolean nesting = r.flag(); // sps_temporal_id_nesting_flag
+        int profileSpace = r.u(2);
         boolean tier = r.flag();
         int profile = r.u(5);
-        r.u(16); // general_profile_compatibility_flag[32]
-        r.u(16);
-        r.u(24); // progressive, interlaced, non-packed, frame-only and the 44 reserved/constraint bits
-        r.u(24);
+        int compatibility = (r.u(16) << 16) | r.u(16); // general_profile_compatibility_flag[32]
+        // progressive, interlaced, non-packed, frame-only and the 44 reserved/constraint bits
+        long constraints = ((long) r.u(24) << 24) | r.u(24);
         int level = r.u(8);
         skipSubLayers(r, maxSubLayersMinus1);
         r.ue(); // sps_seq_parameter_set_id
@@ -82,8 +94,8 @@ public record H265SequenceParameterSet(int profileIdc, boolean highTier, int lev
         if (width <= 0 || height <= 0 || width > MAX_DIMENSION || height > MAX_DIMENSION) {
             throw new IllegalArgumentException("implausible size " + width + "x" + height);
         }
-        r.ue(); // bit_depth_luma_minus8
-        r.ue(); // bit_depth_chroma_minus8
+        int lumaMinus8 = r.ue(); // bit_depth_luma_minus8
+        int chromaMinus8 = r.ue(); // bit_depth_chroma_minus8
         int log2MaxPocLsb = r.ue() + 4;
         if (log2MaxPocLsb > 16) {
             throw new IllegalArgumentException("log2_max_pic_order_cnt_lsb_minus4 above 12");
@@ -120,7 +132,8 @@ public record H265SequenceParameterSet(int profileIdc, boolean highTier, int lev
         }
         r.u(2); // sps_temporal_mvp_enabled_flag, strong_intra_smoothing_enabled_flag
         double fps = r.flag() ? vuiFrameRate(r) : 0;
-        return new H265SequenceParameterSet(profile, tier, level, width, height, fps);
+        return new H265SequenceParameterSet(profile, tier, level, width, height, fps, profileSpace, compatibility,
+                constraints, maxSubLayersMinus1, nesting, chroma, lumaMinus8, chromaMinus8);
     }
 
     /** §7.3.3: the sub-layer flags, then their profiles and levels. */
