@@ -40,7 +40,8 @@ final class PullPlayback {
     private boolean started;
     private RtspRequest keepaliveSent;
     private long lastMediaNanos;
-    private long reportsSent;
+    /** Written on the session's loop only; volatile because the session's monitors read it from other threads. */
+    private volatile long reportsSent;
 
     /** @param fail ends the session with a reason (liveness) */
     PullPlayback(PullTracks tracks, TrackTally tally, ClientRequests requests, Consumer<String> fail) {
@@ -98,7 +99,7 @@ final class PullPlayback {
     }
 
     private void sendReceiverReports() {
-        reportsSent += tracks.sendReceiverReports(ctx, System.nanoTime());
+        reportsSent = reportsSent + tracks.sendReceiverReports(ctx, System.nanoTime()); // one writer: no lost update
     }
 
     private void checkLiveness() {

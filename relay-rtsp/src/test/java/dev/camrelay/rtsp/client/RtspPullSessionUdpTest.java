@@ -226,6 +226,8 @@ class RtspPullSessionUdpTest {
         assertThat(report[1] & 0xFF).isEqualTo(201);
         assertThat(java.nio.ByteBuffer.wrap(report, 8, 4).getInt()).as("about the camera's SSRC")
                 .isEqualTo(0x1234_5678);
+        // The loop counts a report once its send returned, which can be just after the datagram reached us.
+        await(() -> session.receiverReportsSent() > 0, 1000);
         assertThat(session.receiverReportsSent()).isPositive();
         assertThat(recorder.failures).isEmpty();
     }
