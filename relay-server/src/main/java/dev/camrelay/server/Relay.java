@@ -290,6 +290,11 @@ public final class Relay implements AutoCloseable {
         return hlsStreams;
     }
 
+    /** The LL-HLS endpoints. */
+    public HlsApi hlsApi() {
+        return hls;
+    }
+
     /** HLS refusals (403, no media byte) by reason. */
     public HlsRefusalCounts hlsRefusals() {
         return hlsRefusals;

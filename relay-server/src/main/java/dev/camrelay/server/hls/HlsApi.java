@@ -118,6 +118,11 @@ public final class HlsApi {
         playbacks.removeExpired(clock.instant());
     }
 
+    /** The sid bindings themselves: for fault-injection tests of the egress check (isolation.md scorecard #3). */
+    HlsPlaybacks playbacks() {
+        return playbacks;
+    }
+
     /** HLS playbacks bound now (for tests and metrics). */
     public int playbackCount() {
         return playbacks.size();
