@@ -143,7 +143,7 @@ public class FanOutBenchmark {
 
     @Benchmark
     public long streamBuffer(StreamBufferFanOut s) {
-        s.stream.publish(0, s.sequence, s.sequence, s.nextIsKeyframe(), s.payload, 0, s.frameSize);
+        s.stream.publish(0, s.sequence, s.sequence, s.nextIsKeyframe(), s.payload, 0, s.frameSize, s.sequence);
         long sum = 0;
         for (StreamReader viewer : s.viewers) {
             if (viewer.poll() == StreamReader.FRAME) {

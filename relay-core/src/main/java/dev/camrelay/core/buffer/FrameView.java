@@ -6,7 +6,7 @@ import static dev.camrelay.core.buffer.StreamBufferDescriptor.FLAG_KEYFRAME;
 import static dev.camrelay.core.buffer.StreamBufferDescriptor.HEADER_LENGTH;
 import static dev.camrelay.core.buffer.StreamBufferDescriptor.PAYLOAD_LENGTH_OFFSET;
 import static dev.camrelay.core.buffer.StreamBufferDescriptor.PTS_OFFSET;
-import static dev.camrelay.core.buffer.StreamBufferDescriptor.PUBLISHED_MICROS_OFFSET;
+import static dev.camrelay.core.buffer.StreamBufferDescriptor.ARRIVAL_MICROS_OFFSET;
 import static dev.camrelay.core.buffer.StreamBufferDescriptor.SEQUENCE_OFFSET;
 import static dev.camrelay.core.buffer.StreamBufferDescriptor.TRACK_OFFSET;
 
@@ -47,11 +47,11 @@ public final class FrameView {
     }
 
     /**
-     * When the frame was published: the writer's {@code System.nanoTime() / 1000}, low 32 bits; subtract another such
-     * value as an {@code int} for an elapsed time.
+     * When the frame arrived at the relay: the ingest's {@code System.nanoTime() / 1000}, low 32 bits; subtract
+     * another such value as an {@code int} for an elapsed time.
      */
-    public int publishedMicros() {
-        return record.getInt(PUBLISHED_MICROS_OFFSET);
+    public int arrivalMicros() {
+        return record.getInt(ARRIVAL_MICROS_OFFSET);
     }
 
     /** The buffer holding the payload at {@link #payloadOffset()}; the reader's own memory, never the ring. */

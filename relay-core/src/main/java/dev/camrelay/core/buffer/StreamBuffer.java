@@ -12,7 +12,7 @@ import static dev.camrelay.core.buffer.StreamBufferDescriptor.LATEST_KEYFRAME_OF
 import static dev.camrelay.core.buffer.StreamBufferDescriptor.LENGTH_OFFSET;
 import static dev.camrelay.core.buffer.StreamBufferDescriptor.PAYLOAD_LENGTH_OFFSET;
 import static dev.camrelay.core.buffer.StreamBufferDescriptor.PTS_OFFSET;
-import static dev.camrelay.core.buffer.StreamBufferDescriptor.PUBLISHED_MICROS_OFFSET;
+import static dev.camrelay.core.buffer.StreamBufferDescriptor.ARRIVAL_MICROS_OFFSET;
 import static dev.camrelay.core.buffer.StreamBufferDescriptor.REJECTED_OFFSET;
 import static dev.camrelay.core.buffer.StreamBufferDescriptor.RENDITION_OFFSET;
 import static dev.camrelay.core.buffer.StreamBufferDescriptor.SEALED_OFFSET;
@@ -125,13 +125,26 @@ public final class StreamBuffer {
     }
 
     /**
+     * Publishes one whole access unit that arrived now: {@link #publish(int, long, long, boolean, DirectBuffer, int,
+     * int, long)} with {@link System#nanoTime()} as its arrival time. For writers that have not read the clock
+     * already (the demo camera, tests); a network ingest passes the time its packet arrived.
+     */
+    public long publish(int track, long pts, long dts, boolean keyframe, DirectBuffer src, int offset, int length) {
+        return publish(track, pts, dts, keyframe, src, offset, length, System.nanoTime());
+    }
+
+    /**
      * Publishes one whole access unit. Writer thread only. Never blocks and never allocates.
      *
+     * @param arrivalNanos when the frame arrived at the relay ({@link System#nanoTime()}: the receive path reads the
+     *                     clock per packet anyway, so the ring does not read it again); egress measures its latency
+     *                     from it
      * @return the frame's sequence number (from 0), or {@link #REJECTED_TOO_LARGE} / {@link #REJECTED_SEALED}
      * @throws IndexOutOfBoundsException if {@code src} does not hold {@code length} bytes at {@code offset} (misuse;
      *                                   checked before the ring is touched)
      */
-    public long publish(int track, long pts, long dts, boolean keyframe, DirectBuffer src, int offset, int length) {
+    public long publish(int track, long pts, long dts, boolean keyframe, DirectBuffer src, int offset, int length,
+                        long arrivalNanos) {
         if (writerSealed) {
             return REJECTED_SEALED;
         }
@@ -173,7 +186,7 @@ public final class StreamBuffer {
         buffer.putLong(index + PTS_OFFSET, pts);
         buffer.putLong(index + DTS_OFFSET, dts);
         buffer.putInt(index + PAYLOAD_LENGTH_OFFSET, length);
-        buffer.putInt(index + PUBLISHED_MICROS_OFFSET, (int) (System.nanoTime() / 1000));
+        buffer.putInt(index + ARRIVAL_MICROS_OFFSET, (int) (arrivalNanos / 1000));
         buffer.putBytes(index + HEADER_LENGTH, src, offset, length);
 
         if (keyframe) {

@@ -30,7 +30,7 @@ package dev.camrelay.core.buffer;
  *  +---------------------------------------------------------------+
  *  |                 Payload length (32)                           | 56
  *  +---------------------------------------------------------------+
- *  |   Published (32): writer's monotonic clock in us, low 32 bits  | 60
+ *  |   Arrival (32): ingest's monotonic clock in us, low 32 bits    | 60
  *  +---------------------------------------------------------------+
  *  |                 Payload ...                                  ...  64
  *  +---------------------------------------------------------------+
@@ -66,10 +66,11 @@ public final class StreamBufferDescriptor {
     public static final int DTS_OFFSET = 48;
     public static final int PAYLOAD_LENGTH_OFFSET = 56;
     /**
-     * When the writer published the record: {@code System.nanoTime() / 1000}, low 32 bits (wraps every 71 minutes;
-     * differences stay exact below that). Egress measures frame-in to last-packet-out latency with it.
+     * When the frame arrived at the relay: the ingest's {@code System.nanoTime() / 1000} as given to
+     * {@code publish}, low 32 bits (wraps every 71 minutes; differences stay exact below that). Egress measures
+     * frame-in to last-packet-out latency with it.
      */
-    public static final int PUBLISHED_MICROS_OFFSET = 60;
+    public static final int ARRIVAL_MICROS_OFFSET = 60;
 
     public static final int TYPE_FRAME = 0x4652414d;   // "FRAM"
     public static final int TYPE_PADDING = 0x50414444; // "PADD"

@@ -48,6 +48,19 @@ class StreamBufferTest {
     }
 
     @Test
+    void readersSeeTheArrivalTimeTheIngestGaveInMicroseconds() {
+        StreamBuffer stream = new StreamBuffer(KEY, FORMAT, SMALL);
+        StreamReader reader = stream.openReader(KEY, alarm);
+        UnsafeBuffer payload = new UnsafeBuffer(new byte[16]);
+        long arrival = 123_456_789_012_345L; // nanoseconds on the ingest's monotonic clock
+
+        stream.publish(0, 0, 0, true, payload, 0, 16, arrival);
+
+        assertThat(reader.poll()).isEqualTo(FRAME);
+        assertThat(reader.frame().arrivalMicros()).isEqualTo((int) (arrival / 1000));
+    }
+
+    @Test
     void sequencesCountFromZeroInPublicationOrder() {
         StreamBuffer stream = new StreamBuffer(KEY, FORMAT, SMALL);
         StreamReader reader = stream.openReader(KEY, alarm);

@@ -27,6 +27,8 @@ public final class EpochSink implements AccessUnitSink, PullSessionListener {
     private int gop;
     private long droppedBeforeStart;
     private long rejected;
+    /** The arrival time of the packet being depacketized now, from {@link #arrivedAt}; 0 before the first. */
+    private long arrivalNanos;
 
     public EpochSink(IngestSink ingest) {
         this(ingest, frames -> {
@@ -47,12 +49,18 @@ public final class EpochSink implements AccessUnitSink, PullSessionListener {
             droppedBeforeStart++;
             return;
         }
-        if (b.publish(track, pts, dts, keyframe, src, offset, length) < 0) {
+        long arrival = arrivalNanos != 0 ? arrivalNanos : System.nanoTime();
+        if (b.publish(track, pts, dts, keyframe, src, offset, length, arrival) < 0) {
             rejected++;
         }
         if (track == videoTrack) {
             countGop(keyframe);
         }
+    }
+
+    @Override
+    public void arrivedAt(long nowNanos) {
+        arrivalNanos = nowNanos;
     }
 
     private void countGop(boolean keyframe) {

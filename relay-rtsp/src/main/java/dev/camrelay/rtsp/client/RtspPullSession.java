@@ -166,6 +166,7 @@ public final class RtspPullSession extends SimpleChannelInboundHandler<Object> {
                     goPlaying(); // media may precede the PLAY answer (scottlamb/retina#46)
                 }
                 long now = System.nanoTime();
+                sink.arrivedAt(now);
                 if (tracks.onInterleaved(f, now)) {
                     playback.mediaArrived(now);
                 }
@@ -180,6 +181,7 @@ public final class RtspPullSession extends SimpleChannelInboundHandler<Object> {
 
     /** A datagram from the camera (UDP), before its receiver sees it; the first after PLAY makes the camera live. */
     private void onDatagram(boolean rtp, long nowNanos) {
+        sink.arrivedAt(nowNanos);
         playback.mediaArrived(nowNanos);
         if (!playing && playSent && !ended) {
             goPlaying(); // media may precede the PLAY answer (scottlamb/retina#46)

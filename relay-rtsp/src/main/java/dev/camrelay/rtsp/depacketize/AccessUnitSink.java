@@ -21,6 +21,14 @@ public interface AccessUnitSink {
      */
     void onAccessUnit(int track, long pts, long dts, boolean keyframe, DirectBuffer buffer, int offset, int length);
 
+    /**
+     * The packet about to be handed to the depacketizers arrived at {@code nowNanos} ({@link System#nanoTime()}): the
+     * access units it completes arrived then. The receive path calls it before each packet; a sink that publishes
+     * stamps those units with it rather than reading the clock again. Ignored by default.
+     */
+    default void arrivedAt(long nowNanos) {
+    }
+
     /** A sink that publishes into a stream buffer; rejected frames are counted by the buffer itself. */
     static AccessUnitSink of(StreamBuffer streamBuffer) {
         return streamBuffer::publish;

@@ -202,6 +202,7 @@ class RtspPullSessionTest {
             }
         };
         EpochSink epoch = new EpochSink(ingest);
+        long before = System.nanoTime();
         Channel ch = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -211,6 +212,7 @@ class RtspPullSessionTest {
                     }
                 }).connect(new InetSocketAddress("127.0.0.1", port)).sync().channel();
         await(() -> !opened.isEmpty() && opened.get(0).framesPublished() >= 30, 30);
+        long after = System.nanoTime();
         ch.close().sync();
         await(() -> !stops.isEmpty(), 5);
 
@@ -221,10 +223,17 @@ class RtspPullSessionTest {
             throw new AssertionError(where + ": " + detail);
         });
         List<AccessUnit> read = new ArrayList<>();
+        List<Integer> arrivals = new ArrayList<>();
         while (reader.poll() == StreamReader.FRAME) {
             read.add(reader.frame().toAccessUnit());
+            arrivals.add(reader.frame().arrivalMicros());
         }
         reader.close();
+        // Each frame carries the arrival time of the packet that completed it (handed over by the receive path).
+        for (int micros : arrivals) {
+            assertThat(micros - (int) (before / 1000)).isNotNegative();
+            assertThat((int) (after / 1000) - micros).isNotNegative();
+        }
         // A new reader starts at the latest keyframe: the frames of the current GOP, keyframe first.
         assertThat(buffer.framesPublished()).isGreaterThanOrEqualTo(30);
         assertThat(read.size()).isBetween(1, 25);

@@ -130,6 +130,7 @@ final class PublishConnection extends SimpleChannelInboundHandler<Object> {
             return; // before RECORD: dropped (released by the base class)
         }
         long now = System.nanoTime();
+        epoch.arrivedAt(now);
         if (tracks.onInterleaved(f, now)) {
             lastRtpNanos = now;
         }
@@ -256,6 +257,9 @@ final class PublishConnection extends SimpleChannelInboundHandler<Object> {
     }
 
     private void mediaArrived(boolean rtp, long nowNanos) {
+        if (epoch != null) {
+            epoch.arrivedAt(nowNanos); // before the receiver sees the datagram
+        }
         if (rtp) {
             lastRtpNanos = nowNanos;
         }

@@ -27,7 +27,7 @@ final class FrameLatency {
 
     /** Sender thread: the frame's last packet was handed to the event loop at {@code nowNanos}. */
     void record(FrameView frame, long nowNanos) {
-        long micros = (int) (nowNanos / 1000) - frame.publishedMicros();
+        long micros = (int) (nowNanos / 1000) - frame.arrivalMicros();
         if (micros < 0 || micros > MAX_MICROS) {
             outOfRange = outOfRange + 1;
             return;
