@@ -17,18 +17,12 @@ cd "$root"
 # shellcheck source=scripts/lib/java.sh
 source scripts/lib/java.sh
 find_java
-PY=/usr/bin/python3
+# shellcheck source=lib/load.sh
+source scripts/lib/load.sh
 MEASURE=${SECONDS_MEASURED:-10}
 PIN=${PIN:-1}
 counts=("$@")
 [ ${#counts[@]} -eq 0 ] && counts=(1 100 1000)
-work=$(mktemp -d)
-pids=()
-stop() { pkill -9 -P "$1" 2>/dev/null || true; kill -9 "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
-cleanup() { for p in "${pids[@]}"; do stop "$p"; done; rm -rf "$work"; }
-trap cleanup EXIT
-trap 'echo "hls-load: failed at line $LINENO" >&2' ERR
-free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 relay_cpu=(); client_cpu=()
 if [ "$PIN" = 1 ]; then relay_cpu=(taskset -c 1); client_cpu=(taskset -c 0); fi
 
@@ -39,16 +33,7 @@ for n in "${counts[@]}"; do
   export RELAY_HTTP_PORT=$(free_port) RELAY_RTSP_PORT=0 RELAY_WEBRTC_PORT=0 RELAY_BIND=127.0.0.1
   export RELAY_ADMIN_KEY=hls-load-admin-key-$$ RELAY_MAX_SESSIONS_PER_CAMERA=$((n + 10))
   base="http://127.0.0.1:$RELAY_HTTP_PORT"
-  timeout $((MEASURE + 600)) "${relay_cpu[@]}" ./relay > "$work/relay-$n.log" 2>&1 &
-  relay_pid=$!
-  pids+=("$relay_pid")
-  for _ in $(seq 1 240); do
-    curl -fsS -o /dev/null "$base/readyz" 2>/dev/null && break
-    kill -0 "$relay_pid" 2>/dev/null || { echo "relay exited:" >&2; cat "$work/relay-$n.log" >&2; exit 1; }
-    sleep 0.5
-  done
-  jvm_pid=$(pgrep -P "$relay_pid" java || echo "$relay_pid")
-  [ -r "/proc/$jvm_pid/stat" ] || jvm_pid=$relay_pid
+  start_relay "$work/relay-$n.log" $((MEASURE + 600)) "${relay_cpu[@]}"
   # shellcheck disable=SC2046
   timeout $((MEASURE + 300)) "${client_cpu[@]}" "$JAVA" $(relay_jvm_flags) -Dclk.tck="$(getconf CLK_TCK)" \
     -cp relay-server/target/relay-server.jar scripts/hls-load/LlHlsLoadClient.java \

@@ -13,22 +13,14 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-PY=/usr/bin/python3
+# shellcheck source=lib/load.sh
+source scripts/lib/load.sh
 TRANSPORT=${TRANSPORT:-tcp}
 MEASURE=${SECONDS_MEASURED:-20}
 WARMUP=5
 counts=("$@")
 [ ${#counts[@]} -eq 0 ] && counts=(10 50 100)
-work=$(mktemp -d)
-pids=()
-# Each process runs under `timeout`; killing `timeout` alone would orphan its child, so its children go first.
-stop() { pkill -9 -P "$1" 2>/dev/null || true; kill -9 "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
-cleanup() { for p in "${pids[@]}"; do stop "$p"; done; rm -rf "$work"; }
-trap cleanup EXIT
-trap 'echo "rtsp-load: failed at line $LINENO" >&2' ERR
 live_count() { curl -fsS "${auth[@]}" "$base/api/v1/cameras" | { grep -o '"state":"live"' || true; } | wc -l; }
-free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # utime + stime, in clock ticks
 # The same for the relay's RTSP event-loop threads only (Netty threads named relay-rtsp-*): RTSP receive,
 # depacketizing and publishing into the buffers, without the HLS segmenters, HTTP and the JVM's own threads.
 rtsp_ticks() {
@@ -72,16 +64,7 @@ for n in "${counts[@]}"; do
   export RELAY_ADMIN_KEY=rtsp-load-admin-key-$$ RELAY_DEMO=false RELAY_MAX_CAMERAS=$((n + 1))
   base="http://127.0.0.1:$RELAY_HTTP_PORT"
   auth=(-H "Authorization: Bearer $RELAY_ADMIN_KEY")
-  timeout $((MEASURE + 300)) ./relay > "$work/relay-$n.log" 2>&1 &
-  relay_pid=$!
-  pids+=("$relay_pid")
-  for _ in $(seq 1 240); do
-    curl -fsS -o /dev/null "$base/readyz" 2>/dev/null && break
-    kill -0 "$relay_pid" 2>/dev/null || { echo "relay exited:" >&2; cat "$work/relay-$n.log" >&2; exit 1; }
-    sleep 0.5
-  done
-  jvm_pid=$(pgrep -P "$relay_pid" java || echo "$relay_pid")
-  [ -r "/proc/$jvm_pid/stat" ] || jvm_pid=$relay_pid
+  start_relay "$work/relay-$n.log" $((MEASURE + 300))
   for i in $(seq 1 "$n"); do
     curl -fsS "${auth[@]}" -H 'Content-Type: application/json' \
       -d "{\"id\":\"load-$i\",\"publish\":{\"user\":\"u\",\"password\":\"p\"}}" "$base/api/v1/cameras" > /dev/null

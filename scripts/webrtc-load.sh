@@ -14,19 +14,12 @@ cd "$root"
 # shellcheck source=scripts/lib/java.sh
 source "$root/scripts/lib/java.sh"
 find_java
-PY=/usr/bin/python3
+# shellcheck source=lib/load.sh
+source scripts/lib/load.sh
 MEASURE=${SECONDS_MEASURED:-20}
 WARMUP=4
 counts=("$@")
 [ ${#counts[@]} -eq 0 ] && counts=(1 10 50 100)
-work=$(mktemp -d)
-pids=()
-stop() { pkill -9 -P "$1" 2>/dev/null || true; kill -9 "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
-cleanup() { for p in "${pids[@]}"; do stop "$p"; done; rm -rf "$work"; }
-trap cleanup EXIT
-trap 'echo "webrtc-load: failed at line $LINENO" >&2' ERR
-free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # utime + stime, in clock ticks
 hz=$(getconf CLK_TCK)
 metric() { curl -fsS "$base/metrics" | awk -v m="$1" 'index($0, m) == 1 && !done {print $NF; done = 1}'; }
 
@@ -49,16 +42,7 @@ for n in "${counts[@]}"; do
   export RELAY_ADMIN_KEY=webrtc-load-admin-key-$$ RELAY_DEMO=false RELAY_MAX_SESSIONS_PER_CAMERA=$((n + 10))
   base="http://127.0.0.1:$RELAY_HTTP_PORT"
   auth=(-H "Authorization: Bearer $RELAY_ADMIN_KEY")
-  timeout $((MEASURE + 300)) ./relay > "$work/relay-$n.log" 2>&1 &
-  relay_pid=$!
-  pids+=("$relay_pid")
-  for _ in $(seq 1 240); do
-    curl -fsS -o /dev/null "$base/readyz" 2>/dev/null && break
-    kill -0 "$relay_pid" 2>/dev/null || { echo "relay exited:" >&2; cat "$work/relay-$n.log" >&2; exit 1; }
-    sleep 0.5
-  done
-  jvm_pid=$(pgrep -P "$relay_pid" java || echo "$relay_pid")
-  [ -r "/proc/$jvm_pid/stat" ] || jvm_pid=$relay_pid
+  start_relay "$work/relay-$n.log" $((MEASURE + 300))
   curl -fsS "${auth[@]}" -H 'Content-Type: application/json' \
     -d '{"id":"load-cam","publish":{"user":"u","password":"p"}}' "$base/api/v1/cameras" > /dev/null
   timeout $((MEASURE + 240)) ffmpeg -nostdin -loglevel error -stream_loop -1 -re -i "$clip" -c copy \
