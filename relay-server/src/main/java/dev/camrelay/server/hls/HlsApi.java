@@ -21,6 +21,7 @@ import dev.camrelay.server.camera.Camera;
 import dev.camrelay.server.camera.CameraRegistry;
 import dev.camrelay.server.http.AsyncRouteHandler;
 import dev.camrelay.server.http.HttpError;
+import dev.camrelay.server.http.NonBlockingRouteHandler;
 import dev.camrelay.server.http.Request;
 import dev.camrelay.server.http.Response;
 import dev.camrelay.server.http.Router;
@@ -110,7 +111,8 @@ public final class HlsApi {
 
     public void register(Router router) {
         router.add("GET", "/hls/{cameraId}/" + HlsUris.MEDIA_PLAYLIST, (AsyncRouteHandler) this::multivariant);
-        router.add("GET", "/hls/s/{sid}/{rendition}/{name}", (AsyncRouteHandler) this::media);
+        // In-memory lookups and futures only: on the event loop (the token route may fetch an issuer's keys).
+        router.add("GET", "/hls/s/{sid}/{rendition}/{name}", (NonBlockingRouteHandler) this::media);
     }
 
     /** Drops playbacks of expired sessions; the relay's sweeper calls it. */
@@ -202,7 +204,7 @@ public final class HlsApi {
             case MEDIA_PLAYLIST -> mediaPlaylist(request, playback, stream);
             case INIT -> CompletableFuture.completedFuture(initResponse(
                     stream.store().init(boundEpoch(playback, name)), name));
-            case PART -> part(playback, stream, boundEpoch(playback, name), name);
+            case PART -> part(request, playback, stream, boundEpoch(playback, name), name);
             case SEGMENT -> CompletableFuture.completedFuture(segmentResponse(
                     stream.store().segment(boundEpoch(playback, name), name.number()), name));
             case UNKNOWN -> throw HttpError.notFound("no HLS resource '" + request.pathParam("name") + "'");
@@ -213,7 +215,8 @@ public final class HlsApi {
      * A part; the hinted next part is held until it is complete and then sent whole (RFC 8216bis §6.2.6: no byte
      * of a hinted part before it can go at line speed), without a thread waiting.
      */
-    private CompletableFuture<Response> part(HlsPlayback playback, HlsStream stream, long epoch, MediaResource name) {
+    private CompletableFuture<Response> part(Request request, HlsPlayback playback, HlsStream stream, long epoch,
+                                             MediaResource name) {
         StoredPart stored = stream.store().part(epoch, name.number());
         if (stored != null) {
             return CompletableFuture.completedFuture(partResponse(stored, name));
@@ -222,8 +225,9 @@ public final class HlsApi {
         if (now == null || now.ended() || name.number() != now.nextPartNumber()) {
             throw HttpError.notFound("no part " + name.number() + " (not hinted, or no longer held)");
         }
-        // not async: runs on the thread that completes the wait (the HLS wake thread); nothing here blocks
-        return stream.awaitPlaylist(p -> p.nextPartNumber() > name.number(), timeoutMillis(stream))
+        // not async: runs where the wait completes (the connection's event loop); nothing here blocks
+        return stream.awaitPlaylist(p -> p.nextPartNumber() > name.number(), timeoutMillis(stream),
+                        request.connection())
                 .thenApply(ready -> {
                     authorize(playback.sid());
                     long bound = boundEpoch(playback, name);
@@ -242,9 +246,11 @@ public final class HlsApi {
      */
     private CompletableFuture<Response> mediaPlaylist(Request request, HlsPlayback playback, HlsStream stream) {
         long timeout = timeoutMillis(stream);
-        // Not async: the continuations run on the thread that completes each wait (at the live edge, the HLS wake
-        // thread, once per published part for every held reload); they only check, look up and reuse cached bytes.
-        return stream.awaitPlaylist(p -> p.fromEpoch(playback.epoch()).playable(), timeout).thenCompose(first -> {
+        // Not async: the continuations run where each wait completes (at the live edge, the connection's event loop,
+        // in one batch per loop for every published part); they only check, look up and reuse cached bytes.
+        CompletableFuture<MediaPlaylistSnapshot> playable =
+                stream.awaitPlaylist(p -> p.fromEpoch(playback.epoch()).playable(), timeout, request.connection());
+        return playable.thenCompose(first -> {
             if (first == PlaylistWaiters.TIMED_OUT) {
                 throw unavailable("the camera has produced no HLS media yet");
             }
@@ -254,7 +260,8 @@ public final class HlsApi {
             if (d.badRequest()) {
                 throw HttpError.badRequest("bad_delivery_directive", d.reason());
             }
-            CompletableFuture<MediaPlaylistSnapshot> wait = stream.awaitPlaylist(d.msn(), d.part(), timeout);
+            CompletableFuture<MediaPlaylistSnapshot> wait = stream.awaitPlaylist(d.msn(), d.part(), timeout,
+                    request.connection());
             final boolean held = !wait.isDone(); // only a reload that waited measures the relay (ReloadLatency)
             return wait.thenApply(ready -> {
                 if (ready == PlaylistWaiters.TIMED_OUT) {

@@ -173,10 +173,22 @@ final class HlsStream implements Agent {
         return waiters.await(msn, part, timeoutMillis);
     }
 
+    /** As above; a publish completes it on {@code completeOn} (the request's event loop; null: the wake thread). */
+    CompletableFuture<MediaPlaylistSnapshot> awaitPlaylist(long msn, int part, long timeoutMillis,
+                                                           Executor completeOn) {
+        return waiters.await(msn, part, timeoutMillis, completeOn);
+    }
+
     /** The first playlist satisfying {@code condition} (or ended); null on timeout. As above. */
     CompletableFuture<MediaPlaylistSnapshot> awaitPlaylist(Predicate<MediaPlaylistSnapshot> condition,
                                                            long timeoutMillis) {
         return waiters.await(condition, timeoutMillis);
+    }
+
+    /** As above; a publish completes it on {@code completeOn} (the request's event loop; null: the wake thread). */
+    CompletableFuture<MediaPlaylistSnapshot> awaitPlaylist(Predicate<MediaPlaylistSnapshot> condition,
+                                                           long timeoutMillis, Executor completeOn) {
+        return waiters.await(condition, timeoutMillis, completeOn);
     }
 
     private void published() {

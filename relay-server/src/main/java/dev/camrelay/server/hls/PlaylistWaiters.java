@@ -4,7 +4,9 @@ import dev.camrelay.hls.playlist.MediaPlaylistSnapshot;
 import io.netty.util.Timeout;
 import io.netty.util.Timer;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -28,6 +30,11 @@ import java.util.function.Supplier;
  * {@code wake} executor. A completed future runs its callers' non-async continuations on the thread that completed
  * it: the wake thread, the timer's thread, or the requesting thread itself; those continuations must not block.
  * A request registers, then checks the current playlist again, so a publish racing the registration is never missed.
+ *
+ * <p>A request may name the executor its answer belongs on (its connection's event loop). The wake pass claims every
+ * satisfied request, then hands each executor one task completing all of its requests at once, so the loop writes
+ * its responses back to back, with no write task, wake-up and context switch per response (on one core, 1,000 held
+ * reloads woken one by one made the wake thread and the event loops take turns per response).
  *
  * <p>Cost per publish is one pass over the held requests, each dropped in O(1) once complete (an earlier version
  * removed each completed request from a linked queue by a search from its head, which costs a pass over every
@@ -66,11 +73,25 @@ final class PlaylistWaiters {
      * completes with {@link #TIMED_OUT} (null) after {@code timeoutMillis}, or at once when too many are waiting.
      */
     CompletableFuture<MediaPlaylistSnapshot> await(long msn, int part, long timeoutMillis) {
-        return await(p -> msn < 0 || p.satisfies(msn, part), timeoutMillis);
+        return await(msn, part, timeoutMillis, null);
+    }
+
+    /** As {@link #await(long, int, long)}; a wake completes it on {@code completeOn} (null: on the wake thread). */
+    CompletableFuture<MediaPlaylistSnapshot> await(long msn, int part, long timeoutMillis, Executor completeOn) {
+        return await(p -> msn < 0 || p.satisfies(msn, part), timeoutMillis, completeOn);
     }
 
     /** The first playlist that satisfies {@code condition}; completes with {@link #TIMED_OUT} as above. */
     CompletableFuture<MediaPlaylistSnapshot> await(Predicate<MediaPlaylistSnapshot> condition, long timeoutMillis) {
+        return await(condition, timeoutMillis, null);
+    }
+
+    /**
+     * As {@link #await(Predicate, long)}; a wake completes it on {@code completeOn} (null: on the wake thread); a
+     * timeout or a playlist already there completes it on the timer's or the calling thread, as before.
+     */
+    CompletableFuture<MediaPlaylistSnapshot> await(Predicate<MediaPlaylistSnapshot> condition, long timeoutMillis,
+                                                   Executor completeOn) {
         MediaPlaylistSnapshot now = current.get();
         if (ready(now, condition)) {
             return CompletableFuture.completedFuture(now);
@@ -79,7 +100,7 @@ final class PlaylistWaiters {
             count.decrementAndGet();
             return CompletableFuture.completedFuture(TIMED_OUT);
         }
-        Waiter w = new Waiter(condition);
+        Waiter w = new Waiter(condition, completeOn);
         added.add(w);
         w.timeout = timeouts.newTimeout(t -> finish(w, TIMED_OUT), timeoutMillis, TimeUnit.MILLISECONDS);
         now = current.get();
@@ -111,14 +132,42 @@ final class PlaylistWaiters {
         for (Waiter w; (w = added.poll()) != null; ) {
             held.add(w);
         }
+        Map<Executor, List<Waiter>> batches = null;
         for (int i = held.size() - 1; i >= 0; i--) {
             Waiter w = held.get(i);
-            if (w.finished != 0 || (ready(playlist, w.condition) && finish(w, playlist))) {
+            if (w.finished != 0 || ready(playlist, w.condition)) {
+                if (w.finished == 0 && claim(w, playlist)) {
+                    if (w.completeOn == null) {
+                        w.future.complete(playlist);
+                    } else {
+                        if (batches == null) {
+                            batches = new IdentityHashMap<>();
+                        }
+                        batches.computeIfAbsent(w.completeOn, e -> new ArrayList<>()).add(w);
+                    }
+                }
                 Waiter moved = held.remove(held.size() - 1);
                 if (i < held.size()) {
                     held.set(i, moved);
                 }
             }
+        }
+        if (batches != null) {
+            batches.forEach((executor, batch) -> handOver(executor, batch, playlist));
+        }
+    }
+
+    /** One task on {@code executor} completes a whole batch of claimed requests; here, if it takes no more tasks. */
+    private static void handOver(Executor executor, List<Waiter> batch, MediaPlaylistSnapshot playlist) {
+        Runnable completeAll = () -> {
+            for (Waiter w : batch) {
+                w.future.complete(playlist);
+            }
+        };
+        try {
+            executor.execute(completeAll);
+        } catch (RejectedExecutionException e) {
+            completeAll.run(); // the loop is shutting down: its continuations release what they cannot write
         }
     }
 
@@ -131,13 +180,21 @@ final class PlaylistWaiters {
      * @return true (so the wake pass drops the request whichever thread completed it)
      */
     private boolean finish(Waiter w, MediaPlaylistSnapshot result) {
-        if (Waiter.FINISHED.compareAndSet(w, 0, 1)) {
-            count.decrementAndGet();
-            Timeout t = w.timeout;
-            if (t != null && result != TIMED_OUT) {
-                t.cancel();
-            }
+        if (claim(w, result)) {
             w.future.complete(result);
+        }
+        return true;
+    }
+
+    /** Claims a held request for {@code result}: true for the one caller that may complete its future. */
+    private boolean claim(Waiter w, MediaPlaylistSnapshot result) {
+        if (!Waiter.FINISHED.compareAndSet(w, 0, 1)) {
+            return false;
+        }
+        count.decrementAndGet();
+        Timeout t = w.timeout;
+        if (t != null && result != TIMED_OUT) {
+            t.cancel();
         }
         return true;
     }
@@ -151,13 +208,16 @@ final class PlaylistWaiters {
         static final AtomicIntegerFieldUpdater<Waiter> FINISHED =
                 AtomicIntegerFieldUpdater.newUpdater(Waiter.class, "finished");
         final Predicate<MediaPlaylistSnapshot> condition;
+        /** Where a wake completes it; null: on the wake thread. */
+        final Executor completeOn;
         final CompletableFuture<MediaPlaylistSnapshot> future = new CompletableFuture<>();
         volatile Timeout timeout;
         /** 1 once {@link #finish} has claimed it. */
         volatile int finished;
 
-        Waiter(Predicate<MediaPlaylistSnapshot> condition) {
+        Waiter(Predicate<MediaPlaylistSnapshot> condition, Executor completeOn) {
             this.condition = condition;
+            this.completeOn = completeOn;
         }
     }
 }

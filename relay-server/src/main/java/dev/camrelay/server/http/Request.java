@@ -3,6 +3,7 @@ package dev.camrelay.server.http;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 
 /**
  * One whole HTTP request as handlers see it: copied out of Netty's buffers on the event loop, so a handler on
@@ -14,9 +15,17 @@ import java.util.Map;
  * @param query      query parameters, URL-decoded
  * @param headers    a private copy of the request headers
  * @param body       the body bytes (at most the server's body limit)
+ * @param connection the connection's event loop, where its response is written; a handler completing a wait there
+ *                   saves a hop (null when there is none, as in unit tests)
  */
 public record Request(String method, String path, Map<String, String> pathParams, Map<String, List<String>> query,
-                      HttpHeaders headers, byte[] body) {
+                      HttpHeaders headers, byte[] body, Executor connection) {
+
+    /** A request with no connection's event loop (unit tests). */
+    public Request(String method, String path, Map<String, String> pathParams, Map<String, List<String>> query,
+                   HttpHeaders headers, byte[] body) {
+        this(method, path, pathParams, query, headers, body, null);
+    }
 
     public String header(CharSequence name) {
         return headers.get(name);
@@ -33,6 +42,6 @@ public record Request(String method, String path, Map<String, String> pathParams
     }
 
     Request withPathParams(Map<String, String> params) {
-        return new Request(method, path, Map.copyOf(params), query, headers, body);
+        return new Request(method, path, Map.copyOf(params), query, headers, body, connection);
     }
 }

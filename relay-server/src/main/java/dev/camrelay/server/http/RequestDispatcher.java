@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * reported once its bytes are all handed to the socket ({@link TimedWrite}).
  *
  * <p>Threading: one instance per connection. {@link #channelRead} and the writes run on the connection's event
- * loop; handlers run on {@link HttpService#handlers()} and see only the immutable {@link Request}.
+ * loop; handlers run on {@link HttpService#handlers()} and see only the immutable {@link Request}, except a
+ * {@link NonBlockingRouteHandler}, which runs on the event loop (or the thread completing the response ahead of it).
  */
 final class RequestDispatcher extends ChannelInboundHandlerAdapter {
 
@@ -85,28 +86,71 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         try {
             QueryStringDecoder uri = new QueryStringDecoder(msg.uri());
             request = new Request(msg.method().name(), uri.rawPath(), Map.of(), uri.parameters(),
-                    msg.headers().copy(), ByteBufUtil.getBytes(msg.content()));
+                    msg.headers().copy(), ByteBufUtil.getBytes(msg.content()), ctx.executor());
         } catch (IllegalArgumentException e) {
             enqueue(ctx, origin, keepAlive, () -> done(service.json().error(
                     HttpError.badRequest("bad_uri", "the request URI is not validly encoded"))));
             return;
         }
+        Router.Match match = "OPTIONS".equals(request.method()) ? new Router.NoRoute()
+                : service.router().route(request.method(), request.path());
+        if (match instanceof Router.Found found && found.handler() instanceof NonBlockingRouteHandler) {
+            enqueueInline(ctx, origin, keepAlive, () -> found.handler().handleAsync(
+                    request.withPathParams(found.params())));
+            return;
+        }
         enqueue(ctx, origin, keepAlive, () -> process(request, origin));
     }
 
+    /** A response whose work may block: it runs on a handler thread. */
     private void enqueue(ChannelHandlerContext ctx, String origin, boolean keepAlive, ResponseTask task) {
+        pipelined(ctx);
+        // Responses leave in request order: each one's work starts after the previous one's response is written.
+        written(ctx, tail.thenComposeAsync(ignored -> run(task), service.handlers()), origin, keepAlive);
+    }
+
+    /**
+     * A {@link NonBlockingRouteHandler}'s response: its work runs here on the event loop when nothing is ahead of it,
+     * else on the thread that completes the response ahead; either way with no hop to a handler thread.
+     */
+    private void enqueueInline(ChannelHandlerContext ctx, String origin, boolean keepAlive, ResponseTask task) {
+        pipelined(ctx);
+        written(ctx, tail.thenCompose(ignored -> run(task)), origin, keepAlive);
+    }
+
+    private void pipelined(ChannelHandlerContext ctx) {
         if (++outstanding >= HttpServer.MAX_PIPELINED) {
             ctx.channel().config().setAutoRead(false);
         }
-        // Responses leave in request order: each one's work starts after the previous one's response is written.
-        tail = tail.thenComposeAsync(ignored -> run(task), service.handlers())
-                .thenAccept(response -> {
-                    try {
-                        ctx.executor().execute(() -> write(ctx, response, origin, keepAlive));
-                    } catch (RejectedExecutionException e) {
-                        release(response); // the event loop is shutting down: nothing will be written
-                    }
-                });
+    }
+
+    /** The response is written on the event loop: at once when it completes there, else by a task handed to it. */
+    private void written(ChannelHandlerContext ctx, CompletableFuture<Response> response, String origin,
+                         boolean keepAlive) {
+        tail = response.thenAccept(r -> {
+            if (ctx.executor().inEventLoop()) {
+                writeOrClose(ctx, r, origin, keepAlive);
+                return;
+            }
+            try {
+                ctx.executor().execute(() -> writeOrClose(ctx, r, origin, keepAlive));
+            } catch (RejectedExecutionException e) {
+                release(r); // the event loop is shutting down: nothing will be written
+            }
+        });
+    }
+
+    /**
+     * Writes a response; one that cannot be written (a header Netty refuses) closes the connection, since the
+     * responses after it would leave out of order.
+     */
+    private void writeOrClose(ChannelHandlerContext ctx, Response response, String origin, boolean keepAlive) {
+        try {
+            write(ctx, response, origin, keepAlive);
+        } catch (RuntimeException e) {
+            LOG.error("a response could not be written; closing the connection", e);
+            ctx.close();
+        }
     }
 
     private CompletableFuture<Response> run(ResponseTask task) {

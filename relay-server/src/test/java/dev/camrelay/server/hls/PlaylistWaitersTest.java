@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -125,6 +126,52 @@ class PlaylistWaitersTest {
         publish(edge(2));
 
         assertThat(held).allSatisfy(f -> assertThat(f).isCompleted());
+        assertThat(waiters.size()).isZero();
+    }
+
+    @Test
+    void aWakeCompletesEachLoopsReloadsInOneTaskOnThatLoop() {
+        publish(edge(1));
+        List<Runnable> loopA = new ArrayList<>();
+        List<Runnable> loopB = new ArrayList<>();
+        Executor a = loopA::add; // one object per loop, as a connection's event loop is
+        Executor b = loopB::add;
+        List<CompletableFuture<MediaPlaylistSnapshot>> onA = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            onA.add(waiters.await(1, 1, 60_000, a));
+        }
+        CompletableFuture<MediaPlaylistSnapshot> onB = waiters.await(1, 1, 60_000, b);
+        CompletableFuture<MediaPlaylistSnapshot> stillWaiting = waiters.await(1, 3, 60_000, b);
+
+        publish(edge(2));
+
+        assertThat(waiters.size()).as("claimed by the wake, no longer held").isEqualTo(1);
+        assertThat(onA).allSatisfy(f -> assertThat(f).isNotDone());
+        assertThat(loopA).hasSize(1);
+        assertThat(loopB).hasSize(1);
+        loopA.get(0).run();
+        assertThat(onA).allSatisfy(f -> assertThat(f).isCompletedWithValueMatching(p -> p.lastPart() == 1));
+        assertThat(onB).isNotDone();
+        loopB.get(0).run();
+        assertThat(onB).isCompletedWithValueMatching(p -> p.lastPart() == 1);
+        assertThat(stillWaiting).isNotDone();
+
+        publish(edge(4));
+        assertThat(loopB).as("the next wake: a new task for what it satisfies, nothing twice").hasSize(2);
+        loopB.get(1).run();
+        assertThat(stillWaiting).isCompletedWithValueMatching(p -> p.lastPart() == 3);
+    }
+
+    @Test
+    void aLoopThatTakesNoMoreTasksStillGetsItsReloadsAnswered() {
+        publish(edge(1));
+        CompletableFuture<MediaPlaylistSnapshot> held = waiters.await(1, 1, 60_000, task -> {
+            throw new java.util.concurrent.RejectedExecutionException("shutting down");
+        });
+
+        publish(edge(2));
+
+        assertThat(held).isCompletedWithValueMatching(p -> p.lastPart() == 1);
         assertThat(waiters.size()).isZero();
     }
 

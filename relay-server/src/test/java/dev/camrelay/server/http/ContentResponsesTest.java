@@ -165,7 +165,6 @@ class ContentResponsesTest {
 
         channel.unsafe().close(channel.unsafe().voidPromise()); // the peer leaves meanwhile
         later.complete(Response.ofContent(200, "video/mp4", part.retainedView(), Map.of()));
-        assertThat(part.referenceCount()).as("the response holds it, not written yet").isEqualTo(2);
         channel.runPendingTasks();
 
         assertThat(outbound()).isEmpty();
