@@ -6,7 +6,7 @@
 # the window) and per viewer, the relay-internal latency from /metrics (frame published by ingest -> its last packet
 # handed to the UDP loop; HdrHistogram, the window's interval), the viewers' frames, losses, foreign/broken frames and
 # first-frame times (WHEP answer -> first whole access unit, handshakes included).
-#   scripts/webrtc-load.sh [N ...]      default: 1 10 50 100; SECONDS_MEASURED (default 20)
+#   scripts/webrtc-load.sh [N ...]      default: 1 10 50 100; SECONDS_MEASURED (default 20), WARMUP_SECONDS (15)
 # Bounded: every process runs under `timeout` and is killed by its PID at the end; traffic stays on 127.0.0.1.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,7 +17,7 @@ find_java
 # shellcheck source=lib/load.sh
 source scripts/lib/load.sh
 MEASURE=${SECONDS_MEASURED:-20}
-WARMUP=4
+WARMUP=${WARMUP_SECONDS:-15}  # after the viewers are up: the relay JIT-compiles its send path first
 counts=("$@")
 [ ${#counts[@]} -eq 0 ] && counts=(1 10 50 100)
 hz=$(getconf CLK_TCK)

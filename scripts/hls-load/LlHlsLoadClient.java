@@ -55,13 +55,13 @@ import java.util.regex.Pattern;
  * moment the awaited part was published to the moment the held response was written to the socket. That is the
  * relay's own clock, free of this client's scheduling; the target (p99 under 20 ms at 1,000 players) is judged by it.
  *
- * <p>Usage: {@code java -cp relay-server.jar LlHlsLoadClient.java BASE ADMIN_KEY CAMERA PLAYERS SECONDS RELAY_PID}
+ * <p>Usage: {@code java -cp relay-server.jar LlHlsLoadClient.java BASE ADMIN_KEY CAMERA PLAYERS SECONDS RELAY_PID
+ * [WARMUP_SECONDS]} (3 by default): the players play that long before the window opens.
  */
 public final class LlHlsLoadClient {
 
     private static final Pattern HLS_URL = Pattern.compile("\"hlsUrl\":\"([^\"]+)\"");
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
-    private static final int WARMUP_SECONDS = 3;
     private static final int MAX_PLAYLIST_BYTES = 1 << 20;
     private static final int MAX_SAMPLES = 1 << 22;
 
@@ -86,6 +86,7 @@ public final class LlHlsLoadClient {
         int players = Integer.parseInt(args[3]);
         int seconds = Integer.parseInt(args[4]);
         long relayPid = Long.parseLong(args[5]);
+        int warmupSeconds = args.length > 6 ? Integer.parseInt(args[6]) : 3;
         List<URI> playlists = sessions(base, adminKey, camera, players);
 
         boolean epoll = Epoll.isAvailable();
@@ -106,7 +107,7 @@ public final class LlHlsLoadClient {
                 ch.pipeline().addLast(new Player(playlist));
                 ch.pipeline().get(Player.class).start(ch);
             }
-            Thread.sleep(WARMUP_SECONDS * 1000L);
+            Thread.sleep(warmupSeconds * 1000L);
             long ticks0 = cpuTicks(relayPid);
             long own0 = cpuTicks(ProcessHandle.current().pid());
             long wall0 = System.nanoTime();

@@ -48,6 +48,11 @@ final class WhepTestClient implements AutoCloseable {
     private static final long CHECK_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final long CHECK_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final int RECEIVE_POLL_MILLIS = 50;
+    /**
+     * Consent checks while media flows (RFC 7675 §5.1: on average every 5 s, each interval randomised over 0.8-1.2 of
+     * it); the relay ends a session that has none for 30 s, as browsers rely on.
+     */
+    private static final long CONSENT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     final AccessUnitAssembler media = new AccessUnitAssembler();
     final IceCredentials ice = IceCredentials.generate(RANDOM);
@@ -71,6 +76,10 @@ final class WhepTestClient implements AutoCloseable {
     java.util.function.ObjIntConsumer<byte[]> rtpListener;
     private SrtpTransform inbound;
     private SrtpTransform outbound;
+    /** The nominated pair's check credentials ("remote:local" username, remote password); null before nomination. */
+    private String consentUsername;
+    private String consentPwd;
+    private long nextConsentNanos;
 
     WhepTestClient() throws IOException {
         socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -219,6 +228,9 @@ final class WhepTestClient implements AutoCloseable {
                 continue;
             }
             if (ConnectivityCheck.isAnsweredBy(buffer, reply.getLength(), remotePwd)) {
+                consentUsername = remoteUfrag + ":" + localUfrag;
+                consentPwd = remotePwd;
+                scheduleConsent();
                 return;
             }
         }
@@ -250,6 +262,7 @@ final class WhepTestClient implements AutoCloseable {
         long deadline = System.nanoTime() + within.toNanos();
         socket.setSoTimeout(RECEIVE_POLL_MILLIS);
         while (System.nanoTime() - deadline < 0) {
+            refreshConsentIfDue();
             DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
             try {
                 socket.receive(packet);
@@ -262,6 +275,19 @@ final class WhepTestClient implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /** A new binding request (new transaction id) on the nominated pair once the randomised interval has passed. */
+    private void refreshConsentIfDue() throws IOException {
+        if (consentUsername != null && System.nanoTime() - nextConsentNanos >= 0) {
+            byte[] check = ConnectivityCheck.request(consentUsername, consentPwd);
+            socket.send(new DatagramPacket(check, check.length));
+            scheduleConsent();
+        }
+    }
+
+    private void scheduleConsent() {
+        nextConsentNanos = System.nanoTime() + (long) (CONSENT_INTERVAL_NANOS * (0.8 + 0.4 * RANDOM.nextDouble()));
     }
 
     private void onDatagram(byte[] d, int length) {
