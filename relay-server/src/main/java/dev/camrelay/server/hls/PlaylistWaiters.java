@@ -33,8 +33,8 @@ import java.util.function.Supplier;
  *
  * <p>A request may name the executor its answer belongs on (its connection's event loop). The wake pass claims every
  * satisfied request, then hands each executor one task completing all of its requests at once, so the loop writes
- * its responses back to back, with no write task, wake-up and context switch per response (on one core, 1,000 held
- * reloads woken one by one made the wake thread and the event loops take turns per response).
+ * its responses back to back, with no write task and wake-up per response (work removed per response; the p99 at
+ * 1,000 players on one core did not measurably change, see docs/benchmarks.md, LL-HLS round 3).
  *
  * <p>Cost per publish is one pass over the held requests, each dropped in O(1) once complete (an earlier version
  * removed each completed request from a linked queue by a search from its head, which costs a pass over every

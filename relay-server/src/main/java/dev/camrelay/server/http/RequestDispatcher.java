@@ -99,7 +99,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
                     request.withPathParams(found.params())));
             return;
         }
-        enqueue(ctx, origin, keepAlive, () -> process(request, origin));
+        enqueue(ctx, origin, keepAlive, () -> process(request, origin, match));
     }
 
     /** A response whose work may block: it runs on a handler thread. */
@@ -177,11 +177,11 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         return CompletableFuture.completedFuture(response);
     }
 
-    private CompletableFuture<Response> process(Request request, String origin) throws Exception {
+    private CompletableFuture<Response> process(Request request, String origin, Router.Match match) throws Exception {
         if ("OPTIONS".equals(request.method())) {
             return done(preflight(request, origin));
         }
-        return switch (service.router().route(request.method(), request.path())) {
+        return switch (match) {
             case Router.Found found -> found.handler().handleAsync(request.withPathParams(found.params()));
             case Router.WrongMethod wrong -> throw new HttpError(405, "method_not_allowed",
                     request.method() + " is not allowed on " + request.path() + "; allowed: "

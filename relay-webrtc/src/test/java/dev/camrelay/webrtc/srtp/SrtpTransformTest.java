@@ -58,6 +58,25 @@ class SrtpTransformTest {
     }
 
     @Test
+    void aesCmTagIsTheJdksHmacSha1OfThePacketAndRocCutTo80Bits() throws Exception {
+        byte[] masterKey = HEX.parseHex("E1F97A0D3E018BE0D64FA32C06DE4139");
+        byte[] masterSalt = HEX.parseHex("0EC675AD498AFEEBB6960B3AABE6");
+        byte[] packet = Arrays.copyOf(rtp(7, 0x11223344, 100, new Random(7)), 122);
+        int n = new AesCmHmacSha1Transform(masterKey, masterSalt).protectRtp(packet, 0, 112);
+
+        // RFC 3711 §4.2: HMAC-SHA1 under the derived authentication key over the protected packet and the 32-bit ROC.
+        javax.crypto.Mac jdk = javax.crypto.Mac.getInstance("HmacSHA1");
+        jdk.init(new SecretKeySpec(SrtpKeyDerivation.derive(masterKey, masterSalt,
+                SrtpKeyDerivation.LABEL_RTP_AUTHENTICATION, AesCmHmacSha1Transform.AUTH_KEY_LENGTH), "HmacSHA1"));
+        jdk.update(packet, 0, 112);
+        jdk.update(new byte[4]); // ROC 0
+        byte[] tag = Arrays.copyOf(jdk.doFinal(), AesCmHmacSha1Transform.TAG_LENGTH);
+
+        assertThat(n).isEqualTo(122);
+        assertThat(Arrays.copyOfRange(packet, 112, 122)).isEqualTo(tag);
+    }
+
+    @Test
     void gcmMatchesRfc7714Section16Vector() {
         byte[] key = HEX.parseHex("000102030405060708090a0b0c0d0e0f");
         byte[] salt = HEX.parseHex("517569642070726f2071756f");
