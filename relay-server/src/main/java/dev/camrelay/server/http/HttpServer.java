@@ -112,7 +112,8 @@ public final class HttpServer implements AutoCloseable {
         p.addLast(new HttpServerCodec(decoder))
                 .addLast(new HttpServerKeepAliveHandler())
                 .addLast(new BodyLimitAggregator(MAX_BODY_BYTES, service.json(), service.counters()))
-                .addLast(new RequestDispatcher(service, MAX_BODY_BYTES));
+                .addLast(new RequestDispatcher(service, MAX_BODY_BYTES))
+                .addLast(ConnectionGuard.INSTANCE);
     }
 
     /** HTTP/2 on a TLS connection that chose {@code h2}: each stream gets the HTTP/1.1 handlers' request objects. */
@@ -127,10 +128,11 @@ public final class HttpServer implements AutoCloseable {
                         stream.pipeline()
                                 .addLast(new Http2StreamFrameToHttpObjectCodec(true))
                                 .addLast(new BodyLimitAggregator(MAX_BODY_BYTES, service.json(), service.counters()))
-                                .addLast(new RequestDispatcher(service, MAX_BODY_BYTES));
+                                .addLast(new RequestDispatcher(service, MAX_BODY_BYTES))
+                                .addLast(ConnectionGuard.INSTANCE);
                     }
                 }),
-                new ConnectionGuard());
+                ConnectionGuard.INSTANCE);
     }
 
     /** Whether this listener serves HTTPS. */

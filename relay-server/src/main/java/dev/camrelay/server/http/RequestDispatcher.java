@@ -20,9 +20,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
-import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -267,25 +265,6 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
                     + cause.getMessage());
         }
         return HttpError.badRequest("bad_request", "malformed HTTP request: " + cause.getMessage());
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt instanceof IdleStateEvent) {
-            ctx.close();
-        } else {
-            super.userEventTriggered(ctx, evt);
-        }
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException) {
-            LOG.debug("connection {} dropped: {}", ctx.channel().remoteAddress(), cause.toString());
-        } else {
-            LOG.warn("connection {} failed; closing it", ctx.channel().remoteAddress(), cause);
-        }
-        ctx.close();
     }
 
     /** The work of one request, run off the event loop. */
