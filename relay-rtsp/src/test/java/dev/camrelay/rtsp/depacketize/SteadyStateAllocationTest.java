@@ -23,6 +23,7 @@ class SteadyStateAllocationTest {
 
     private static final int ROUNDS = 200;
     private static final int WARMUP_ROUNDS = 300;
+    private static final int WINDOWS = 3;
 
     private static final class CountingSink implements AccessUnitSink {
         long units;
@@ -40,16 +41,25 @@ class SteadyStateAllocationTest {
         return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
     }
 
-    /** Bytes allocated per packet over the measured rounds. */
+    /**
+     * Bytes allocated per packet over the measured rounds: the least of {@link #WINDOWS} windows of {@link #ROUNDS}
+     * rounds each. An allocation per packet shows in every window; a one-off by the JVM on this thread (seen once in
+     * a full suite run: 24 KB inside one window of the LATM test, which allocates nothing per packet even with C1
+     * alone, {@code -XX:TieredStopAtLevel=1}) shows in one.
+     */
     private static double bytesPerPacket(int packetsPerRound, Runnable round) {
         for (int i = 0; i < WARMUP_ROUNDS; i++) {
             round.run();
         }
-        long before = allocatedBytes();
-        for (int i = 0; i < ROUNDS; i++) {
-            round.run();
+        long least = Long.MAX_VALUE;
+        for (int w = 0; w < WINDOWS; w++) {
+            long before = allocatedBytes();
+            for (int i = 0; i < ROUNDS; i++) {
+                round.run();
+            }
+            least = Math.min(least, allocatedBytes() - before);
         }
-        return (double) (allocatedBytes() - before) / ((long) ROUNDS * packetsPerRound);
+        return (double) least / ((long) ROUNDS * packetsPerRound);
     }
 
     /** A GOP of synthetic H.264 frames, packetized with STAP-A, FU-A and single NAL units, as RTP byte arrays. */
@@ -159,7 +169,7 @@ class SteadyStateAllocationTest {
             }
         };
         double perPacket = bytesPerPacket(10, round);
-        assertThat(depacketizer.accessUnitsPublished()).isEqualTo(3L * 10 * (ROUNDS + WARMUP_ROUNDS));
+        assertThat(depacketizer.accessUnitsPublished()).isEqualTo(3L * 10 * (WINDOWS * ROUNDS + WARMUP_ROUNDS));
         assertThat(perPacket).as("bytes allocated per packet").isLessThan(1.0);
     }
 
@@ -194,7 +204,7 @@ class SteadyStateAllocationTest {
         };
         double perPacket = bytesPerPacket(30, round);
         // Two frames a round of ten times three packets, less the first element (dropped at the start).
-        assertThat(depacketizer.accessUnitsPublished()).isEqualTo(2L * 10 * (ROUNDS + WARMUP_ROUNDS) - 1);
+        assertThat(depacketizer.accessUnitsPublished()).isEqualTo(2L * 10 * (WINDOWS * ROUNDS + WARMUP_ROUNDS) - 1);
         assertThat(perPacket).as("bytes allocated per packet").isLessThan(1.0);
     }
 }
