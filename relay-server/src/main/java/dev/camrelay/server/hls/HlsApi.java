@@ -25,6 +25,7 @@ import dev.camrelay.server.http.NonBlockingRouteHandler;
 import dev.camrelay.server.http.Request;
 import dev.camrelay.server.http.Response;
 import dev.camrelay.server.http.Router;
+import dev.camrelay.server.http.SharedBody;
 import dev.camrelay.server.http.ViewerAuth;
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
@@ -52,9 +53,11 @@ import java.util.concurrent.Executor;
  *
  * <p>Parts and segments are sent from their stream's own direct memory without a copy: each response holds a
  * read-only view with a reference of its own ({@link StoredPart#retainedView()}), released when it has been written,
- * so media evicted while a response is in flight still goes out whole. Playlists are cached bytes per snapshot;
- * init sections are small heap arrays. A reload that was held is timed from the publication of the part it waited
- * for to its write to the socket ({@link ReloadLatency}, {@code relay_hls_reload_latency_seconds}).
+ * so media evicted while a response is in flight still goes out whole. Media playlists are rendered once per
+ * snapshot into direct memory that every viewer's response shares, with their header block made once
+ * ({@link SharedBody}); init sections are small heap arrays. A reload that was held is timed from the publication
+ * of the part it waited for to its write to the socket ({@link ReloadLatency},
+ * {@code relay_hls_reload_latency_seconds}).
  *
  * <p><b>Threading contract:</b> stateless apart from thread-safe collaborators; handlers run concurrently on virtual
  * threads, and blocked reloads hold no thread: they are answered on the thread that ends their wait (the HLS wake
@@ -77,7 +80,7 @@ public final class HlsApi {
     /** Sent with 503s: a player retries after about one segment. */
     static final String RETRY_AFTER_SECONDS = "1";
     private static final Map<String, String> MEDIA_HEADERS = Map.of("Cache-Control", MEDIA_CACHING);
-    private static final Map<String, String> PLAYLIST_HEADERS = Map.of("Cache-Control", PLAYLIST_CACHING);
+    static final Map<String, String> PLAYLIST_HEADERS = Map.of("Cache-Control", PLAYLIST_CACHING);
 
     private final CameraRegistry cameras;
     private final SessionRegistry sessions;
@@ -269,11 +272,10 @@ public final class HlsApi {
                             + " did not appear within three target durations (RFC 8216bis 6.2.5.2)");
                 }
                 authorize(playback.sid()); // checked again: the session may have ended while the request waited
-                byte[] bytes = stream.rendered(ready, playback.epoch(), d.skip());
+                SharedBody playlist = stream.rendered(ready, playback.epoch(), d.skip());
                 long published = held ? stream.store().publishedNanos(ready.awaitedPartNumber(d.msn(), d.part()))
                         : StoredPart.NOT_PUBLISHED;
-                return published == StoredPart.NOT_PUBLISHED ? playlistResponse(bytes)
-                        : Response.timed(200, PLAYLIST_TYPE, bytes, PLAYLIST_HEADERS, latency, published);
+                return Response.shared(playlist, published == StoredPart.NOT_PUBLISHED ? null : latency, published);
             });
         });
     }

@@ -12,6 +12,7 @@ import dev.camrelay.hls.segment.SegmenterConfig;
 import dev.camrelay.hls.segment.StreamSegmenter;
 import dev.camrelay.server.camera.Camera;
 import dev.camrelay.server.camera.CameraRegistry;
+import dev.camrelay.server.http.SharedBody;
 import io.netty.util.Timer;
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
@@ -99,12 +100,12 @@ final class HlsStream implements Agent {
     }
 
     /**
-     * The playlist rendered as bytes for a playback bound to {@code boundEpoch} (older epochs left out,
+     * The playlist rendered for a playback bound to {@code boundEpoch} (older epochs left out,
      * {@link MediaPlaylistSnapshot#fromEpoch}), once per published snapshot, view and variant (full or delta update):
      * every viewer at the live edge asks for the same snapshot, so a thousand blocked reloads cost one rendering, not a
-     * thousand.
+     * thousand, and share its memory and header block ({@link SharedBody}).
      */
-    byte[] rendered(MediaPlaylistSnapshot snapshot, long boundEpoch, boolean deltaUpdate) {
+    SharedBody rendered(MediaPlaylistSnapshot snapshot, long boundEpoch, boolean deltaUpdate) {
         Rendered r = lastRendered;
         if (r == null || r.snapshot != snapshot) {
             r = new Rendered(snapshot);
@@ -112,7 +113,7 @@ final class HlsStream implements Agent {
         }
         MediaPlaylistSnapshot view = snapshot.fromEpoch(boundEpoch);
         if (view == snapshot) {
-            return r.bytes(deltaUpdate);
+            return r.body(deltaUpdate);
         }
         // Only right after a camera restart: the players that crossed into the new epoch, or joined then.
         Rendered v = r.view;
@@ -120,15 +121,15 @@ final class HlsStream implements Agent {
             v = new Rendered(view);
             r.view = v;
         }
-        return v.bytes(deltaUpdate);
+        return v.body(deltaUpdate);
     }
 
-    /** One snapshot's renderings, made on first use; racing threads at worst render twice (same bytes). */
+    /** One snapshot's renderings, made on first use; racing threads at worst render twice (equal bodies). */
     private static final class Rendered {
         final MediaPlaylistSnapshot snapshot;
         final long firstMsn;
-        volatile byte[] full;
-        volatile byte[] delta;
+        volatile SharedBody full;
+        volatile SharedBody delta;
         /** The snapshot without its older epochs, when a playback asked for that. */
         volatile Rendered view;
 
@@ -137,10 +138,11 @@ final class HlsStream implements Agent {
             this.firstMsn = snapshot.mediaSequence();
         }
 
-        byte[] bytes(boolean deltaUpdate) {
-            byte[] b = deltaUpdate ? delta : full;
+        SharedBody body(boolean deltaUpdate) {
+            SharedBody b = deltaUpdate ? delta : full;
             if (b == null) {
-                b = MediaPlaylistRenderer.render(snapshot, deltaUpdate).getBytes(StandardCharsets.UTF_8);
+                b = new SharedBody(HlsApi.PLAYLIST_TYPE, HlsApi.PLAYLIST_HEADERS,
+                        MediaPlaylistRenderer.render(snapshot, deltaUpdate).getBytes(StandardCharsets.UTF_8));
                 if (deltaUpdate) {
                     delta = b;
                 } else {

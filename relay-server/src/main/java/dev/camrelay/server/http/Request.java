@@ -13,7 +13,8 @@ import java.util.concurrent.Executor;
  * @param path       the raw path as sent, without the query (for logs and routing)
  * @param pathParams values of the route's {@code {name}} segments, URL-decoded
  * @param query      query parameters, URL-decoded
- * @param headers    a private copy of the request headers
+ * @param headers    the request's headers, not changed by anyone after the request is read (the decoder's own:
+ *                   unlike the body, headers are not reference-counted memory, so no copy is needed)
  * @param body       the body bytes (at most the server's body limit)
  * @param connection the connection's event loop, where its response is written; a handler completing a wait there
  *                   saves a hop (null when there is none, as in unit tests)

@@ -10,17 +10,24 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.ReadOnlyHttpHeaders;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -84,7 +91,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         try {
             QueryStringDecoder uri = new QueryStringDecoder(msg.uri());
             request = new Request(msg.method().name(), uri.rawPath(), Map.of(), uri.parameters(),
-                    msg.headers().copy(), ByteBufUtil.getBytes(msg.content()), ctx.executor());
+                    msg.headers(), ByteBufUtil.getBytes(msg.content()), ctx.executor());
         } catch (IllegalArgumentException e) {
             enqueue(ctx, origin, keepAlive, () -> done(service.json().error(
                     HttpError.badRequest("bad_uri", "the request URI is not validly encoded"))));
@@ -217,24 +224,28 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
             return;
         }
         ByteBuf body = response.content() != null ? response.content() : Unpooled.wrappedBuffer(response.body());
-        FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.valueOf(response.status()), body);
-        try {
-            if (response.contentType() != null) {
-                out.headers().set(HttpHeaderNames.CONTENT_TYPE, response.contentType());
+        FullHttpResponse out;
+        SharedBody shared = response.shared();
+        if (shared != null && keepAlive && !service.cors().get().allows(origin)) {
+            // the usual LL-HLS reload: the header block this body always gets is made once (SharedBody)
+            HttpHeaders headers = shared.plainHeaders();
+            if (headers == null) {
+                headers = readOnly(headers(response, null));
+                shared.plainHeaders(headers);
             }
-            out.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.length());
-            // Responses are per caller (keys, tokens, session state): never stored by a shared cache (isolation.md).
-            out.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
-            out.headers().set("X-Content-Type-Options", "nosniff");
-            service.cors().get().responseHeaders(origin).forEach(out.headers()::set);
-            response.headers().forEach(out.headers()::set);
-        } catch (RuntimeException e) {
-            out.release(); // a header Netty refuses: the body is not written, so it is let go here
-            throw e;
-        }
-        if (!keepAlive) {
-            out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body, headers,
+                    EmptyHttpHeaders.INSTANCE);
+        } else {
+            try {
+                out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(response.status()),
+                        body, headers(response, origin), EmptyHttpHeaders.INSTANCE);
+            } catch (RuntimeException e) {
+                body.release(); // a header Netty refuses: the body is not written, so it is let go here
+                throw e;
+            }
+            if (!keepAlive) {
+                out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            }
         }
         ChannelFuture written = ctx.writeAndFlush(out);
         if (response.timing() != null) {
@@ -243,6 +254,31 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         if (!keepAlive) {
             written.addListener(ChannelFutureListener.CLOSE);
         }
+    }
+
+    /** What every response carries besides its body: length, type, caching, CORS for {@code origin}, its own. */
+    private HttpHeaders headers(Response response, String origin) {
+        HttpHeaders h = new DefaultHttpHeaders();
+        if (response.contentType() != null) {
+            h.set(HttpHeaderNames.CONTENT_TYPE, response.contentType());
+        }
+        h.setInt(HttpHeaderNames.CONTENT_LENGTH, response.length());
+        // Responses are per caller (keys, tokens, session state): never stored by a shared cache (isolation.md).
+        h.set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        h.set("X-Content-Type-Options", "nosniff");
+        service.cors().get().responseHeaders(origin).forEach(h::set);
+        response.headers().forEach(h::set);
+        return h;
+    }
+
+    /** The same headers, frozen, as ASCII strings the encoder copies whole. */
+    private static HttpHeaders readOnly(HttpHeaders h) {
+        List<CharSequence> pairs = new ArrayList<>();
+        for (Map.Entry<String, String> e : h) {
+            pairs.add(AsciiString.cached(e.getKey()));
+            pairs.add(new AsciiString(e.getValue()));
+        }
+        return new ReadOnlyHttpHeaders(false, pairs.toArray(CharSequence[]::new));
     }
 
     private static void release(Response response) {

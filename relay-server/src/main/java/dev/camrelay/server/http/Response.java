@@ -20,9 +20,10 @@ import java.util.Map;
  * @param content     the body as a buffer this response owns a reference of, or null for {@code body}
  * @param timing      told when the response has been written to the socket, or null
  * @param stampNanos  what {@code timing} measures from ({@link System#nanoTime()} clock)
+ * @param shared      the {@link SharedBody} that {@code content} is a view of, or null
  */
 public record Response(int status, String contentType, byte[] body, Map<String, String> headers, ByteBuf content,
-                       ResponseTiming timing, long stampNanos) {
+                       ResponseTiming timing, long stampNanos, SharedBody shared) {
 
     public static final String JSON = "application/json; charset=utf-8";
     private static final byte[] EMPTY = new byte[0];
@@ -35,18 +36,26 @@ public record Response(int status, String contentType, byte[] body, Map<String, 
     }
 
     public Response(int status, String contentType, byte[] body, Map<String, String> headers) {
-        this(status, contentType, body, headers, null, null, 0);
+        this(status, contentType, body, headers, null, null, 0, null);
+    }
+
+    /**
+     * A 200 of a {@link SharedBody}, sent from its memory with its header block made once; reported to
+     * {@code timing} with {@code stampNanos} when written, unless {@code timing} is null.
+     */
+    public static Response shared(SharedBody body, ResponseTiming timing, long stampNanos) {
+        return new Response(200, body.contentType(), EMPTY, body.headers(), body.view(), timing, stampNanos, body);
     }
 
     /** A response whose body is {@code content}; the response takes over the caller's reference to it. */
     public static Response ofContent(int status, String contentType, ByteBuf content, Map<String, String> headers) {
-        return new Response(status, contentType, EMPTY, headers, content, null, 0);
+        return new Response(status, contentType, EMPTY, headers, content, null, 0, null);
     }
 
     /** A response of heap bytes whose write to the socket is reported to {@code timing} with {@code stampNanos}. */
     public static Response timed(int status, String contentType, byte[] body, Map<String, String> headers,
                                  ResponseTiming timing, long stampNanos) {
-        return new Response(status, contentType, body, headers, null, timing, stampNanos);
+        return new Response(status, contentType, body, headers, null, timing, stampNanos, null);
     }
 
     public static Response noContent() {
@@ -66,6 +75,6 @@ public record Response(int status, String contentType, byte[] body, Map<String, 
     public Response withHeader(String name, String value) {
         Map<String, String> h = new LinkedHashMap<>(headers);
         h.put(name, value);
-        return new Response(status, contentType, body, h, content, timing, stampNanos);
+        return new Response(status, contentType, body, h, content, timing, stampNanos, null); // headers differ now
     }
 }

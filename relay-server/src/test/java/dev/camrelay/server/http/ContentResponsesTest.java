@@ -39,6 +39,7 @@ class ContentResponsesTest {
     private static final byte[] SPS = {0x67, 0x64, 0x00, 0x1f, (byte) 0xac};
     private static final byte[] PPS = {0x68, (byte) 0xeb};
 
+    private static final String ALLOWED_ORIGIN = "https://app.example";
     private final AtomicLong nanos = new AtomicLong();
     private final SegmentStore store = new SegmentStore(SegmenterConfig.defaults(), () -> { }, nanos::get);
     private final StreamSegmenter segmenter = new StreamSegmenter(1, new StreamFormat(List.of(TrackFormat.video(0,
@@ -46,6 +47,8 @@ class ContentResponsesTest {
             InstantSource.fixed(Instant.EPOCH));
     private final UnsafeBuffer payload = new UnsafeBuffer(new byte[4000]);
     private static final byte[] PLAYLIST = new byte[3000];
+    private final SharedBody shared = new SharedBody("application/vnd.apple.mpegurl",
+            Map.of("Cache-Control", "no-cache"), PLAYLIST);
     private final List<Object> timed = new ArrayList<>();
     /** A timing like the relay's reload latency: a Recorder, wait-free and allocation-free. */
     private final org.HdrHistogram.Recorder recorder = new org.HdrHistogram.Recorder(15_000_000L, 3);
@@ -66,9 +69,10 @@ class ContentResponsesTest {
                 // the same route for both, so that routing costs the same: only the timing differs
                 .add("GET", "/playlist/{timed}", r -> "t".equals(r.pathParam("timed"))
                         ? Response.timed(200, "text/plain", PLAYLIST, Map.of(), latency, 42)
-                        : new Response(200, "text/plain", PLAYLIST, Map.of()));
+                        : new Response(200, "text/plain", PLAYLIST, Map.of()))
+                .add("GET", "/shared", r -> Response.shared(shared, null, 0));
         // handlers run on the calling thread, so the embedded channel stays single-threaded
-        HttpService service = new HttpService(router, () -> new CorsPolicy(List.of()), new JsonCodec(),
+        HttpService service = new HttpService(router, () -> new CorsPolicy(List.of(ALLOWED_ORIGIN)), new JsonCodec(),
                 new HttpCounters(), Runnable::run);
         channel = new EmbeddedChannel();
         HttpServer.addHttp1(channel.pipeline(), service);
@@ -94,8 +98,13 @@ class ContentResponsesTest {
     }
 
     private void get(String path) {
+        get(path, Map.of());
+    }
+
+    private void get(String path, Map<String, String> headers) {
         DefaultFullHttpRequest r = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path);
         r.headers().set(HttpHeaderNames.HOST, "relay");
+        headers.forEach(r.headers()::set);
         channel.writeInbound(r);
         channel.runPendingTasks(); // the dispatcher writes on the channel's event loop
     }
@@ -196,13 +205,62 @@ class ContentResponsesTest {
                 perRequest[0] = allocatedPerRequest(threads, "/playlist/u");
                 perRequest[1] = allocatedPerRequest(threads, "/playlist/t");
             }
-            System.out.printf("bytes allocated per response: untimed %d, timed %d%n", perRequest[0], perRequest[1]);
+            long sharedPerRequest = allocatedPerRequest(threads, "/shared");
+            System.out.printf("bytes allocated per response: untimed %d, timed %d, shared body %d%n", perRequest[0],
+                    perRequest[1], sharedPerRequest);
+            assertThat(sharedPerRequest).as("a shared body makes no header block per response").isLessThan(
+                    perRequest[0] - 200);
             assertThat(recorder.getIntervalHistogram().getTotalCount()).as("timed responses recorded").isPositive();
             assertThat(perRequest[1] - perRequest[0]).as("bytes per response added by timing it")
                     .isLessThanOrEqualTo(8);
         } finally {
             io.netty.util.ResourceLeakDetector.setLevel(level);
         }
+    }
+
+    /** What went out for one request, as text (the headers) and the buffers themselves. */
+    private String sentText(List<ByteBuf> out) {
+        StringBuilder text = new StringBuilder();
+        out.forEach(b -> text.append(b.toString(StandardCharsets.ISO_8859_1)));
+        return text.toString().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    @Test
+    void everyResponseOfASharedBodySendsItsOneMemoryWithTheFullHeaderBlock() {
+        long address = shared.view().memoryAddress();
+        for (int i = 0; i < 3; i++) {
+            get("/shared");
+            List<ByteBuf> out = outbound();
+            assertThat(out).as("response %d: a body that is the shared memory, not a copy", i)
+                    .anySatisfy(b -> {
+                        assertThat(b.hasMemoryAddress() && b.memoryAddress() + b.readerIndex() == address).isTrue();
+                        assertThat(b.readableBytes()).isEqualTo(PLAYLIST.length);
+                    });
+            assertThat(sentText(out)).startsWith("http/1.1 200 ok\r\n")
+                    .contains("content-type: application/vnd.apple.mpegurl\r\n", "content-length: 3000\r\n",
+                            "cache-control: no-cache\r\n", "x-content-type-options: nosniff\r\n")
+                    .doesNotContain("no-store", "connection: close", "access-control-allow-origin");
+            out.forEach(ByteBuf::release);
+        }
+    }
+
+    @Test
+    void aSharedBodyForACorsOriginOrAClosingRequestGetsThoseHeadersToo() {
+        get("/shared", Map.of("Origin", ALLOWED_ORIGIN));
+        List<ByteBuf> out = outbound();
+        assertThat(sentText(out)).contains("access-control-allow-origin: " + ALLOWED_ORIGIN + "\r\n",
+                "cache-control: no-cache\r\n", "content-length: 3000\r\n");
+        out.forEach(ByteBuf::release);
+        get("/shared"); // the block made once stays without CORS for the next viewer
+        out = outbound();
+        assertThat(sentText(out)).doesNotContain("access-control-allow-origin");
+        out.forEach(ByteBuf::release);
+
+        get("/shared", Map.of("Connection", "close"));
+        out = outbound();
+        assertThat(sentText(out)).contains("connection: close\r\n", "content-length: 3000\r\n");
+        out.forEach(ByteBuf::release);
+        assertThat(channel.isOpen()).as("closed after the response to Connection: close").isFalse();
     }
 
     private long allocatedPerRequest(com.sun.management.ThreadMXBean threads, String path) {
