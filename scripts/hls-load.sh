@@ -6,7 +6,8 @@
 # a part being complete at the relay (its EXT-X-PROGRAM-DATE-TIME-dated end) to the client receiving the blocked
 # reload that lists it (p50/p99/max), reloads answered per second, errors, and the relay's CPU (% of one core, from
 # /proc/PID/stat over the window); and, measured by the relay itself and read from its /metrics at the start and end
-# of the window (relay_hls_reload_latency_seconds), the time from the awaited part's publication to the held response
+# of the window (relay_hls_reload_latency_seconds), the time from the arrival of the frame that completed the awaited
+# part (the frame after it: a part is closed when the next one begins) to the held response
 # written to the socket (p50/p90/p99/p99.9/max): the figure the p99 < 20 ms target is judged by.
 #   scripts/hls-load.sh [N ...]     default: 1 100 1000; SECONDS_MEASURED (default 10)
 #   WARMUP_SECONDS (default 30): the players play this long before the window opens. A fresh relay pinned to one core

@@ -52,7 +52,8 @@ import java.util.regex.Pattern;
  * <p>Measured by the relay itself, and read from its {@code /metrics} with one scrape at the start of the window and
  * one at its end: {@code relay_hls_reload_latency_seconds{window="interval"}} (quantiles since the previous scrape,
  * so the second scrape's are exactly the window's) and {@code relay_hls_reload_latency_samples_total}, from the
- * moment the awaited part was published to the moment the held response was written to the socket. That is the
+ * moment the frame that completed the awaited part reached the relay (the first frame of the next part, which
+ * closes it) to the moment the held response was written to the socket. That is the
  * relay's own clock, free of this client's scheduling; the target (p99 under 20 ms at 1,000 players) is judged by it.
  *
  * <p>Usage: {@code java -cp relay-server.jar LlHlsLoadClient.java BASE ADMIN_KEY CAMERA PLAYERS SECONDS RELAY_PID
@@ -133,7 +134,7 @@ public final class LlHlsLoadClient {
                     (ticks1 - ticks0) * 100.0 / clockTicksPerSecond() / wall,
                     (own1 - own0) * 100.0 / clockTicksPerSecond() / wall);
             System.out.printf("players=%d relay-side: held_reloads=%d p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f"
-                            + " p999_ms=%.2f max_ms=%.2f (publish to socket write, the relay's clock)%n", players,
+                            + " p999_ms=%.2f max_ms=%.2f (part's completing frame in to socket write, the relay's clock)%n", players,
                     (long) (sample(metrics1, "relay_hls_reload_latency_samples_total", null)
                             - sample(metrics0, "relay_hls_reload_latency_samples_total", null)),
                     1e3 * sample(metrics1, "relay_hls_reload_latency_seconds", "0.5"),

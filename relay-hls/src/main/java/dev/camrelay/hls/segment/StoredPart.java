@@ -105,7 +105,10 @@ public final class StoredPart {
         }
     }
 
-    /** When the store published the part ({@link System#nanoTime()} clock), or {@link #NOT_PUBLISHED}. */
+    /**
+     * When the store published the part, on the store's clock ({@link System#nanoTime()} based; the relay's dates it
+     * by the arrival of the frame whose coming completed the part), or {@link #NOT_PUBLISHED}.
+     */
     public long publishedNanos() {
         return publishedNanos;
     }

@@ -55,8 +55,8 @@ import java.util.concurrent.Executor;
  * read-only view with a reference of its own ({@link StoredPart#retainedView()}), released when it has been written,
  * so media evicted while a response is in flight still goes out whole. Media playlists are rendered once per
  * snapshot into direct memory that every viewer's response shares, with their header block made once
- * ({@link SharedBody}); init sections are small heap arrays. A reload that was held is timed from the publication
- * of the part it waited for to its write to the socket ({@link ReloadLatency},
+ * ({@link SharedBody}); init sections are small heap arrays. A reload that was held is timed from the arrival of
+ * the frame that completed the part it waited for to its write to the socket ({@link ReloadLatency},
  * {@code relay_hls_reload_latency_seconds}).
  *
  * <p><b>Threading contract:</b> stateless apart from thread-safe collaborators; handlers run concurrently on virtual
@@ -133,7 +133,7 @@ public final class HlsApi {
         return playbacks.size();
     }
 
-    /** Held reloads, part published to response written. */
+    /** Held reloads, the part's completing frame at the relay to the response written. */
     ReloadLatency latency() {
         return latency;
     }

@@ -20,9 +20,9 @@ public final class HlsMetrics {
 
     public static void register(RelayMetrics metrics, HlsApi api, HlsStreams streams) {
         ReloadLatency latency = api.latency();
-        metrics.labelledGauge("relay_hls_reload_latency_seconds", "Held LL-HLS playlist reloads: the awaited part "
-                + "published to the response written to the socket (window interval: since the previous scrape; "
-                + "quantile 1.0: max)", List.of("window",
+        metrics.labelledGauge("relay_hls_reload_latency_seconds", "Held LL-HLS playlist reloads: the frame completing "
+                + "the awaited part at the relay to the response written to the socket (window interval: since the "
+                + "previous scrape; quantile 1.0: max)", List.of("window",
                 "quantile"), samples -> {
                     ReloadLatency.Snapshot snapshot = latency.snapshot();
                     quantiles(samples, "interval", snapshot.interval());
@@ -31,7 +31,7 @@ public final class HlsMetrics {
         metrics.counter("relay_hls_reload_latency_samples_total", "Held LL-HLS playlist reloads timed",
                 latency::recorded);
         metrics.counter("relay_hls_reload_latency_out_of_range_total", "Held reloads answered more than 15 s after "
-                + "their part was published (not timed)", latency::outOfRange);
+                + "their part was complete (not timed)", latency::outOfRange);
         metrics.labelledGauge("relay_hls_part_target_seconds", "PART-TARGET the camera's LL-HLS playlists advertise "
                 + "(the configured one rounded up to whole frames)", List.of("camera"), samples -> {
                     for (HlsStream s : streams.streams()) {

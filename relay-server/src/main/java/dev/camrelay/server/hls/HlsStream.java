@@ -1,5 +1,6 @@
 package dev.camrelay.server.hls;
 
+import dev.camrelay.core.buffer.FrameView;
 import dev.camrelay.core.buffer.StreamBuffer;
 import dev.camrelay.core.buffer.StreamReader;
 import dev.camrelay.core.media.StreamFormat;
@@ -41,6 +42,8 @@ final class HlsStream implements Agent {
     private static final Logger LOG = LoggerFactory.getLogger(HlsStream.class);
     /** Frames per duty cycle at most, so one busy camera cannot hold the shared segmenter thread for long. */
     static final int MAX_FRAMES_PER_WORK = 64;
+    /** An arrival stamp older than this is not believed (a wrapped or foreign stamp): the store's clock says now. */
+    static final long MAX_ARRIVAL_AGE_MICROS = 10_000_000;
 
     private final Camera camera;
     private final CameraRegistry cameras;
@@ -54,6 +57,8 @@ final class HlsStream implements Agent {
 
     private StreamSegmenter segmenter;
     private StreamReader reader;
+    /** Segmenter thread: the frame being segmented now, or null ({@link #storeClock}). */
+    private FrameView segmenting;
     /** The reader found the ring empty on its last poll: the next frame is read the moment it is published. */
     private boolean caughtUp;
     private volatile long epoch;
@@ -68,7 +73,7 @@ final class HlsStream implements Agent {
         this.cameras = cameras;
         this.sessions = sessions;
         this.config = config;
-        this.store = new SegmentStore(config, this::published);
+        this.store = new SegmentStore(config, this::published, this::storeClock);
         this.waiters = new PlaylistWaiters(store::playlist, timeouts, wake);
         this.wallClock = wallClock;
     }
@@ -197,6 +202,23 @@ final class HlsStream implements Agent {
         waiters.published();
     }
 
+    /**
+     * The store's clock, which dates each part's publication
+     * ({@link dev.camrelay.hls.segment.StoredPart#publishedNanos}) and its retention: while a frame is being
+     * segmented, the moment that frame reached the relay (the ring's arrival stamp, {@link FrameView#arrivalMicros}),
+     * since a part is complete once the frame after it has come. So the held-reload latency ({@link ReloadLatency})
+     * runs from that frame's arrival, the segmenter's poll and muxing included (issue 4 §6), not from the store's
+     * publication. Otherwise (or for a stamp that is not plausible) now.
+     */
+    private long storeClock() {
+        long now = System.nanoTime();
+        if (segmenting == null) {
+            return now;
+        }
+        long ago = (int) (now / 1000) - segmenting.arrivalMicros(); // the stamp's 32 bits wrap: an int difference
+        return ago >= 0 && ago <= MAX_ARRIVAL_AGE_MICROS ? now - ago * 1000 : now;
+    }
+
     @Override
     public int doWork() {
         if (done) {
@@ -209,7 +231,9 @@ final class HlsStream implements Agent {
         while (work < MAX_FRAMES_PER_WORK) {
             final int status = reader.poll();
             if (status == StreamReader.FRAME) {
-                segmenter.onFrame(reader.frame(), caughtUp);
+                segmenting = reader.frame();
+                segmenter.onFrame(segmenting, caughtUp);
+                segmenting = null;
                 caughtUp = false;
                 work++;
             } else if (status == StreamReader.END_OF_STREAM) {

@@ -10,13 +10,14 @@ import org.HdrHistogram.Recorder;
  * Any number of writers (the HTTP event loops, {@link #written}: wait-free and allocation-free, HdrHistogram's
  * {@link Recorder}) and any number of readers ({@link #snapshot}, synchronized among themselves).
  *
- * <p>The relay-side latency of LL-HLS blocking playlist reloads (RFC 8216bis §6.2.5.2): from the moment the store
- * published the part a held reload was waiting for ({@code SegmentStore} stamps it just before the release that
- * makes it visible) to the moment the response announcing it was written to the viewer's socket (its write
- * succeeded: every byte handed to the kernel; {@code TimedWrite}). Only reloads that were actually held count: one
- * that found its part already there measures the client's lateness, not the relay. This is the relay's own clock,
- * so a load test judges the relay by it rather than by a loaded client's ({@code scripts/hls-load.sh} reads it from
- * {@code /metrics}). Values above {@link #MAX_MICROS} (a stall, not latency) are left out and counted.
+ * <p>The relay-side latency of LL-HLS blocking playlist reloads (RFC 8216bis §6.2.5.2): from the moment the frame that
+ * completed the part a held reload was waiting for reached the relay (the ring's arrival stamp of the frame whose
+ * coming closed the part; {@code SegmentStore} stamps the part with it, {@code HlsStream#storeClock}), through the
+ * segmenter's poll, muxing and publication, to the moment the response announcing it was written to the viewer's socket
+ * (its write succeeded: every byte handed to the kernel; {@code TimedWrite}). Only reloads that were actually held
+ * count: one that found its part already there measures the client's lateness, not the relay. This is the relay's own
+ * clock, so a load test judges the relay by it rather than by a loaded client's ({@code scripts/hls-load.sh} reads it
+ * from {@code /metrics}). Values above {@link #MAX_MICROS} (a stall, not latency) are left out and counted.
  */
 final class ReloadLatency implements ResponseTiming {
 
