@@ -8,8 +8,8 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -109,8 +109,11 @@ public final class HttpServer implements AutoCloseable {
                 .setMaxInitialLineLength(MAX_INITIAL_LINE_BYTES)
                 .setMaxHeaderSize(MAX_HEADER_BYTES)
                 .setMaxChunkSize(MAX_CHUNK_BYTES);
-        p.addLast(new HttpServerCodec(decoder))
-                .addLast(new HttpServerKeepAliveHandler())
+        // Decoder and encoder apart, not HttpServerCodec: the dispatcher writes responses already in wire form past
+        // the encoder (SharedBody), which that codec's count of requests answered would not see; HEAD (the codec's
+        // reason for counting) and keep-alive are the dispatcher's (ReplyTo).
+        p.addLast(new HttpRequestDecoder(decoder))
+                .addLast(new HttpResponseEncoder())
                 .addLast(new BodyLimitAggregator(MAX_BODY_BYTES, service.json(), service.counters()))
                 .addLast(new RequestDispatcher(service, MAX_BODY_BYTES))
                 .addLast(ConnectionGuard.INSTANCE);

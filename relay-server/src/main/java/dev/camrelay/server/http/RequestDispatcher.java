@@ -17,17 +17,15 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.codec.http.ReadOnlyHttpHeaders;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -58,10 +56,20 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     private final int maxBodyBytes;
     private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
     private int outstanding;
+    /**
+     * Writes from here start just before the HTTP/1.1 response encoder: for responses already in wire form
+     * ({@link SharedBody#wire}); null where there is none (HTTP/2 streams).
+     */
+    private ChannelHandlerContext beforeEncoder;
 
     RequestDispatcher(HttpService service, int maxBodyBytes) {
         this.service = service;
         this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        beforeEncoder = ctx.pipeline().context(HttpResponseEncoder.class); // null on an HTTP/2 stream
     }
 
     @Override
@@ -70,7 +78,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
             if (msg instanceof FullHttpRequest request) {
                 accept(ctx, request);
             } else if (msg instanceof OversizedRequest oversized) {
-                enqueue(ctx, null, oversized.keepAlive(), () -> done(service.json().error(
+                enqueue(ctx, ReplyTo.unread(oversized.keepAlive()), () -> done(service.json().error(
                         BodyLimitAggregator.tooLarge(maxBodyBytes))));
             }
         } finally {
@@ -82,45 +90,46 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         DecoderResult result = msg.decoderResult();
         if (result.isFailure()) {
             // The decoder discards everything after a malformed request: answer, then close.
-            enqueue(ctx, null, false, () -> done(service.json().error(decodeFailure(result.cause()))));
+            enqueue(ctx, ReplyTo.unread(false), () -> done(service.json().error(decodeFailure(result.cause()))));
             return;
         }
         String origin = msg.headers().get(HttpHeaderNames.ORIGIN);
-        boolean keepAlive = HttpUtil.isKeepAlive(msg);
+        ReplyTo reply = new ReplyTo(origin, HttpUtil.isKeepAlive(msg), HttpMethod.HEAD.equals(msg.method()),
+                HttpVersion.HTTP_1_0.equals(msg.protocolVersion()));
         Request request;
         try {
             QueryStringDecoder uri = new QueryStringDecoder(msg.uri());
             request = new Request(msg.method().name(), uri.rawPath(), Map.of(), uri.parameters(),
                     msg.headers(), ByteBufUtil.getBytes(msg.content()), ctx.executor());
         } catch (IllegalArgumentException e) {
-            enqueue(ctx, origin, keepAlive, () -> done(service.json().error(
+            enqueue(ctx, reply, () -> done(service.json().error(
                     HttpError.badRequest("bad_uri", "the request URI is not validly encoded"))));
             return;
         }
         Router.Match match = "OPTIONS".equals(request.method()) ? new Router.NoRoute()
                 : service.router().route(request.method(), request.path());
         if (match instanceof Router.Found found && found.handler() instanceof NonBlockingRouteHandler) {
-            enqueueInline(ctx, origin, keepAlive, () -> found.handler().handleAsync(
+            enqueueInline(ctx, reply, () -> found.handler().handleAsync(
                     request.withPathParams(found.params())));
             return;
         }
-        enqueue(ctx, origin, keepAlive, () -> process(request, origin, match));
+        enqueue(ctx, reply, () -> process(request, origin, match));
     }
 
     /** A response whose work may block: it runs on a handler thread. */
-    private void enqueue(ChannelHandlerContext ctx, String origin, boolean keepAlive, ResponseTask task) {
+    private void enqueue(ChannelHandlerContext ctx, ReplyTo reply, ResponseTask task) {
         pipelined(ctx);
         // Responses leave in request order: each one's work starts after the previous one's response is written.
-        written(ctx, tail.thenComposeAsync(ignored -> run(task), service.handlers()), origin, keepAlive);
+        written(ctx, tail.thenComposeAsync(ignored -> run(task), service.handlers()), reply);
     }
 
     /**
      * A {@link NonBlockingRouteHandler}'s response: its work runs here on the event loop when nothing is ahead of it,
      * else on the thread that completes the response ahead; either way with no hop to a handler thread.
      */
-    private void enqueueInline(ChannelHandlerContext ctx, String origin, boolean keepAlive, ResponseTask task) {
+    private void enqueueInline(ChannelHandlerContext ctx, ReplyTo reply, ResponseTask task) {
         pipelined(ctx);
-        written(ctx, tail.thenCompose(ignored -> run(task)), origin, keepAlive);
+        written(ctx, tail.thenCompose(ignored -> run(task)), reply);
     }
 
     private void pipelined(ChannelHandlerContext ctx) {
@@ -130,15 +139,14 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     }
 
     /** The response is written on the event loop: at once when it completes there, else by a task handed to it. */
-    private void written(ChannelHandlerContext ctx, CompletableFuture<Response> response, String origin,
-                         boolean keepAlive) {
+    private void written(ChannelHandlerContext ctx, CompletableFuture<Response> response, ReplyTo reply) {
         tail = response.thenAccept(r -> {
             if (ctx.executor().inEventLoop()) {
-                writeOrClose(ctx, r, origin, keepAlive);
+                writeOrClose(ctx, r, reply);
                 return;
             }
             try {
-                ctx.executor().execute(() -> writeOrClose(ctx, r, origin, keepAlive));
+                ctx.executor().execute(() -> writeOrClose(ctx, r, reply));
             } catch (RejectedExecutionException e) {
                 release(r); // the event loop is shutting down: nothing will be written
             }
@@ -149,9 +157,9 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
      * Writes a response; one that cannot be written (a header Netty refuses) closes the connection, since the
      * responses after it would leave out of order.
      */
-    private void writeOrClose(ChannelHandlerContext ctx, Response response, String origin, boolean keepAlive) {
+    private void writeOrClose(ChannelHandlerContext ctx, Response response, ReplyTo reply) {
         try {
-            write(ctx, response, origin, keepAlive);
+            write(ctx, response, reply);
         } catch (RuntimeException e) {
             LOG.error("a response could not be written; closing the connection", e);
             ctx.close();
@@ -214,7 +222,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         return r;
     }
 
-    private void write(ChannelHandlerContext ctx, Response response, String origin, boolean keepAlive) {
+    private void write(ChannelHandlerContext ctx, Response response, ReplyTo reply) {
         if (--outstanding < HttpServer.MAX_PIPELINED) {
             ctx.channel().config().setAutoRead(true);
         }
@@ -223,35 +231,45 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
             release(response);
             return;
         }
-        ByteBuf body = response.content() != null ? response.content() : Unpooled.wrappedBuffer(response.body());
-        FullHttpResponse out;
         SharedBody shared = response.shared();
-        if (shared != null && keepAlive && !service.cors().get().allows(origin)) {
-            // the usual LL-HLS reload: the header block this body always gets is made once (SharedBody)
-            HttpHeaders headers = shared.plainHeaders();
-            if (headers == null) {
-                headers = readOnly(headers(response, null));
-                shared.plainHeaders(headers);
+        if (shared != null && beforeEncoder != null && reply.plain(service.cors().get())) {
+            release(response); // its view of the body: the wire form below carries the bytes
+            ByteBuf wire = shared.wire();
+            if (wire == null) {
+                wire = shared.wire(headers(response, null));
             }
-            out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body, headers,
-                    EmptyHttpHeaders.INSTANCE);
-        } else {
-            try {
-                out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(response.status()),
-                        body, headers(response, origin), EmptyHttpHeaders.INSTANCE);
-            } catch (RuntimeException e) {
-                body.release(); // a header Netty refuses: the body is not written, so it is let go here
-                throw e;
-            }
-            if (!keepAlive) {
-                out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            }
+            // whole bytes of a response, so they go past the encoder, which is between messages (RFC 9112 §6)
+            finish(beforeEncoder.writeAndFlush(wire), response, reply);
+            return;
         }
-        ChannelFuture written = ctx.writeAndFlush(out);
+        ByteBuf body;
+        if (reply.head()) {
+            release(response); // the headers, Content-Length included, without the body
+            body = Unpooled.EMPTY_BUFFER;
+        } else {
+            body = response.content() != null ? response.content() : Unpooled.wrappedBuffer(response.body());
+        }
+        FullHttpResponse out;
+        try {
+            out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(response.status()),
+                    body, headers(response, reply.origin()), EmptyHttpHeaders.INSTANCE);
+        } catch (RuntimeException e) {
+            body.release(); // a header Netty refuses: the body is not written, so it is let go here
+            throw e;
+        }
+        if (!reply.keepAlive()) {
+            out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (reply.http10()) {
+            out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        finish(ctx.writeAndFlush(out), response, reply);
+    }
+
+    private static void finish(ChannelFuture written, Response response, ReplyTo reply) {
         if (response.timing() != null) {
             TimedWrite.reportIfDone(written, response); // no listener, no allocation, when the socket took it all
         }
-        if (!keepAlive) {
+        if (!reply.keepAlive()) {
             written.addListener(ChannelFutureListener.CLOSE);
         }
     }
@@ -269,16 +287,6 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         service.cors().get().responseHeaders(origin).forEach(h::set);
         response.headers().forEach(h::set);
         return h;
-    }
-
-    /** The same headers, frozen, as ASCII strings the encoder copies whole. */
-    private static HttpHeaders readOnly(HttpHeaders h) {
-        List<CharSequence> pairs = new ArrayList<>();
-        for (Map.Entry<String, String> e : h) {
-            pairs.add(AsciiString.cached(e.getKey()));
-            pairs.add(new AsciiString(e.getValue()));
-        }
-        return new ReadOnlyHttpHeaders(false, pairs.toArray(CharSequence[]::new));
     }
 
     private static void release(Response response) {

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -11,19 +12,24 @@ import java.util.Map;
  *
  * <p>One response many requests get: a media playlist rendering, which every viewer at the live edge is sent when a
  * part is published (a thousand held reloads answered back to back). Its body is copied once into direct memory that
- * each response sends by a duplicate view (no copy per response: with native epoll the socket gathers from it), and
- * the header block the dispatcher adds to it in the usual case (a keep-alive request with no CORS origin) is built
- * once, not per response ({@link RequestDispatcher}). The memory is the JDK's, freed when the last view is collected.
+ * each response sends by a duplicate view (no copy per response: with native epoll the socket writes from it). In the
+ * usual case (a keep-alive GET with no CORS origin, {@link ReplyTo#plain}) the whole response is in wire form, made
+ * once: status line, the header block the dispatcher gives it, body, in one piece of memory that each response writes
+ * past the HTTP encoder with one system call ({@link RequestDispatcher}). The memory is the JDK's, freed when the last
+ * view is collected.
  *
  * @see Response#shared
  */
 public final class SharedBody {
 
+    /** Every shared body is a 200 (RFC 9112 §4). */
+    private static final String STATUS_LINE = "HTTP/1.1 200 OK\r\n";
+
     private final String contentType;
     private final Map<String, String> headers;
     private final byte[] bytes;
     private final ByteBuf content;
-    private volatile HttpHeaders plainHeaders;
+    private volatile ByteBuf wire;
 
     /**
      * @param contentType the body's media type
@@ -60,12 +66,28 @@ public final class SharedBody {
         return content.duplicate();
     }
 
-    /** The header block for a keep-alive response without CORS headers, or null before the first such response. */
-    HttpHeaders plainHeaders() {
-        return plainHeaders;
+    /**
+     * The whole response in wire form for a plain keep-alive request ({@link ReplyTo#plain}): a view of its own, or
+     * null before {@link #wire(HttpHeaders)} made it.
+     */
+    ByteBuf wire() {
+        ByteBuf w = wire;
+        return w == null ? null : w.duplicate();
     }
 
-    void plainHeaders(HttpHeaders made) {
-        plainHeaders = made;
+    /**
+     * Makes the wire form once from the header block the dispatcher gives every such response (RFC 9112 §4 and §5:
+     * status line, header fields, empty line, then the body) and returns a view of it.
+     */
+    ByteBuf wire(HttpHeaders headers) {
+        StringBuilder head = new StringBuilder(STATUS_LINE);
+        for (Map.Entry<String, String> h : headers) {
+            head.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
+        }
+        byte[] fields = head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
+        ByteBuffer direct = ByteBuffer.allocateDirect(fields.length + bytes.length).put(fields).put(bytes).flip();
+        ByteBuf made = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(direct));
+        wire = made;
+        return made.duplicate();
     }
 }
