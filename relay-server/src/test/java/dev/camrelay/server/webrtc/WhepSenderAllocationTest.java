@@ -20,11 +20,15 @@ import org.junit.jupiter.api.Timeout;
 /**
  * What the send path allocates per SRTP packet, measured with per-thread allocation counters on a relay of its own
  * with exactly one WHEP session at a time. Netty's paranoid leak detection (on for all tests) records a trace per
- * buffer, so it is off while measuring.
+ * buffer, so it is off while measuring. The least of {@link #WINDOWS} windows counts: an allocation per packet shows
+ * in every window, a one-off on the thread (about 24 KB in one window of the first session in some runs, 48-92 B per
+ * packet of that window; the cause was not pinned down) in one.
  */
 @Timeout(90)
 class WhepSenderAllocationTest {
 
+    private static final int WINDOWS = 3;
+    private static final Duration WINDOW = Duration.ofSeconds(2);
     private static final String ADMIN_KEY = "test-admin-key-alloc-0123456789";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -51,20 +55,28 @@ class WhepSenderAllocationTest {
                     assertThat(client.post(base, "demo", token).statusCode()).isEqualTo(201);
                     client.connect(profile);
                     client.receiveFor(Duration.ofSeconds(2));
-                    long sender = threads.getThreadAllocatedBytes(senderId);
-                    long loop = threads.getThreadAllocatedBytes(loopId);
-                    long packets = packetsSent(base);
-                    client.receiveFor(Duration.ofSeconds(4));
-                    long sent = packetsSent(base) - packets;
-                    long senderPerPacket = (threads.getThreadAllocatedBytes(senderId) - sender) / sent;
-                    long loopPerPacket = (threads.getThreadAllocatedBytes(loopId) - loop) / sent;
-                    System.out.printf("WHEP %s: %d packets in 4 s; sender thread %d B/packet, UDP event loop %d "
-                            + "B/packet%n", profile, sent, senderPerPacket, loopPerPacket);
+                    long senderPerPacket = Long.MAX_VALUE;
+                    long loopPerPacket = Long.MAX_VALUE;
+                    for (int w = 0; w < WINDOWS; w++) {
+                        long sender = threads.getThreadAllocatedBytes(senderId);
+                        long loop = threads.getThreadAllocatedBytes(loopId);
+                        long packets = packetsSent(base);
+                        client.receiveFor(WINDOW);
+                        long sent = packetsSent(base) - packets;
+                        long senderBytes = threads.getThreadAllocatedBytes(senderId) - sender;
+                        long loopBytes = threads.getThreadAllocatedBytes(loopId) - loop;
+                        System.out.printf("WHEP %s: %d packets in %d s; sender thread %d B/packet, UDP event loop "
+                                + "%d B/packet%n", profile, sent, WINDOW.toSeconds(), senderBytes / sent,
+                                loopBytes / sent);
 
-                    assertThat(sent).isGreaterThan(300);
+                        assertThat(sent).isGreaterThan(150);
+                        senderPerPacket = Math.min(senderPerPacket, senderBytes / sent);
+                        loopPerPacket = Math.min(loopPerPacket, loopBytes / sent);
+                    }
+
                     assertThat(loopPerPacket).as("event loop bytes per packet").isLessThan(512);
-                    assertThat(senderPerPacket).as("sender bytes per packet").isLessThan(
-                            profile == SrtpProfile.AES128_CM_HMAC_SHA1_80 ? 256 : 2048);
+                    // Both SRTP profiles protect without allocating (HmacSha1, AesGcm); 40 B and ~1.2 KB before.
+                    assertThat(senderPerPacket).as("sender bytes per packet").isLessThan(16);
                     assertThat(client.send(base, "DELETE", token, null, null, null).statusCode()).isEqualTo(200);
                 }
             }

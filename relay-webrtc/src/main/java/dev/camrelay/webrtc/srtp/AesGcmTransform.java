@@ -5,13 +5,6 @@ import static dev.camrelay.webrtc.srtp.SrtpPackets.SRTCP_E_FLAG;
 import static dev.camrelay.webrtc.srtp.SrtpPackets.SRTCP_INDEX_LENGTH;
 import static dev.camrelay.webrtc.srtp.SrtpPackets.SRTCP_INDEX_MASK;
 
-import java.security.GeneralSecurityException;
-import java.util.Arrays;
-import javax.crypto.AEADBadTagException;
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
-
 /**
  * Single-threaded: one direction of one session, used by one thread.
  *
@@ -20,10 +13,11 @@ import javax.crypto.spec.SecretKeySpec;
  * encrypts the rest, and ends with the tag and then the index (§9). The 12-byte IV is the session salt XORed with
  * {@code 0x0000 || SSRC || ROC || SEQ} (§8.1) or {@code 0x0000 || SSRC || 0x0000 || SRTCP index} (§9.1).
  *
- * <p>The JCE's GCM must be re-initialised with a parameter object per packet, which allocates a few small objects;
- * the cipher itself is reused. The JCE refuses to encrypt twice in a row under the same IV, which a NACK answered
- * immediately would do (same packet, same index, same bytes: no key-stream reuse in substance), so a repeated IV is
- * first stepped over with a throwaway one.
+ * <p>GCM itself is an {@link AesGcm} per key, composed from the JCE's AES and BouncyCastle's GHASH multiplier
+ * because the JCE's GCM allocated about 1 KB per packet for its per-IV initialisation. Nothing is allocated per
+ * packet. A NACK answered at once protects the same packet under the same index again, which gives the same bytes:
+ * the IV repeats only with the same plaintext, so nothing leaks (the JCE's GCM refused that, which needed a
+ * throwaway IV in between).
  */
 public final class AesGcmTransform implements SrtpTransform {
 
@@ -31,53 +25,40 @@ public final class AesGcmTransform implements SrtpTransform {
     public static final int SALT_LENGTH = 12;
     /** 16-byte authentication tag (RFC 7714 §14.2). */
     public static final int TAG_LENGTH = 16;
-    private static final int TAG_BITS = TAG_LENGTH * 8;
 
-    private final Cipher cipher;
-    private final SecretKeySpec rtpKey;
-    private final SecretKeySpec rtcpKey;
+    private final AesCounterMode ctr = new AesCounterMode();
+    private final AesGcm rtp;
+    private final AesGcm rtcp;
     private final byte[] rtpSalt;
     private final byte[] rtcpSalt;
-    private final byte[] iv = new byte[SALT_LENGTH];
-    private final byte[] lastIv = new byte[SALT_LENGTH];
+    private final byte[] iv = new byte[AesGcm.IV_LENGTH];
     private final byte[] rtcpAad = new byte[RTCP_CLEAR_PREFIX + SRTCP_INDEX_LENGTH];
     private final PacketIndices indices = new PacketIndices();
-    private SecretKeySpec lastKey;
 
     public AesGcmTransform(byte[] masterKey, byte[] masterSalt) {
         if (masterKey.length != KEY_LENGTH || masterSalt.length != SALT_LENGTH) {
             throw new IllegalArgumentException("AES-128-GCM needs a 16-byte key and a 12-byte salt");
         }
-        this.rtpKey = new SecretKeySpec(SrtpKeyDerivation.derive(masterKey, masterSalt,
-                SrtpKeyDerivation.LABEL_RTP_ENCRYPTION, KEY_LENGTH), "AES");
-        this.rtcpKey = new SecretKeySpec(SrtpKeyDerivation.derive(masterKey, masterSalt,
-                SrtpKeyDerivation.LABEL_RTCP_ENCRYPTION, KEY_LENGTH), "AES");
+        this.rtp = new AesGcm(SrtpKeyDerivation.derive(masterKey, masterSalt,
+                SrtpKeyDerivation.LABEL_RTP_ENCRYPTION, KEY_LENGTH), ctr);
+        this.rtcp = new AesGcm(SrtpKeyDerivation.derive(masterKey, masterSalt,
+                SrtpKeyDerivation.LABEL_RTCP_ENCRYPTION, KEY_LENGTH), ctr);
         this.rtpSalt = SrtpKeyDerivation.derive(masterKey, masterSalt, SrtpKeyDerivation.LABEL_RTP_SALT,
                 SALT_LENGTH);
         this.rtcpSalt = SrtpKeyDerivation.derive(masterKey, masterSalt, SrtpKeyDerivation.LABEL_RTCP_SALT,
                 SALT_LENGTH);
-        this.cipher = newCipher();
     }
 
-    /** For the RFC 7714 §16 vectors, which are given with session keys and salts rather than master ones. */
+    /** For the RFC 7714 §16 and §17 vectors, which are given with session keys and salts rather than master ones. */
     static AesGcmTransform withSessionKeys(byte[] sessionKey, byte[] sessionSalt) {
         return new AesGcmTransform(sessionKey, sessionSalt, true);
     }
 
     private AesGcmTransform(byte[] sessionKey, byte[] sessionSalt, boolean sessionKeys) {
-        this.rtpKey = new SecretKeySpec(sessionKey, "AES");
-        this.rtcpKey = rtpKey;
+        this.rtp = new AesGcm(sessionKey, ctr);
+        this.rtcp = rtp;
         this.rtpSalt = sessionSalt.clone();
         this.rtcpSalt = sessionSalt.clone();
-        this.cipher = newCipher();
-    }
-
-    private static Cipher newCipher() {
-        try {
-            return Cipher.getInstance("AES/GCM/NoPadding");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES/GCM is part of every JDK", e);
-        }
     }
 
     @Override
@@ -93,33 +74,23 @@ public final class AesGcmTransform implements SrtpTransform {
         }
         indices.acceptRtp();
         rtpIv(indices.ssrc(), indices.index());
-        try {
-            initEncrypt(rtpKey);
-            cipher.updateAAD(p, offset, header);
-            return header + cipher.doFinal(p, offset + header, length - header, p, offset + header);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("GCM encryption cannot fail with valid sizes", e);
-        }
+        rtp.seal(iv, p, offset, header, p, offset + header, length - header, p, offset + length);
+        return length + TAG_LENGTH;
     }
 
     @Override
     public int unprotectRtp(byte[] p, int offset, int length) {
-        int header = indices.readRtp(p, offset, Math.max(0, length - TAG_LENGTH));
+        int sealed = length - TAG_LENGTH;
+        int header = indices.readRtp(p, offset, Math.max(0, sealed));
         if (header < 0) {
             return MALFORMED;
         }
         rtpIv(indices.ssrc(), indices.index());
-        try {
-            cipher.init(Cipher.DECRYPT_MODE, rtpKey, new GCMParameterSpec(TAG_BITS, iv));
-            cipher.updateAAD(p, offset, header);
-            int n = cipher.doFinal(p, offset + header, length - header, p, offset + header);
-            indices.acceptRtp();
-            return header + n;
-        } catch (AEADBadTagException e) {
+        if (!rtp.open(iv, p, offset, header, p, offset + header, sealed - header, p, offset + sealed)) {
             return AUTH_FAILED;
-        } catch (GeneralSecurityException e) {
-            return MALFORMED;
         }
+        indices.acceptRtp();
+        return sealed;
     }
 
     @Override
@@ -132,23 +103,18 @@ public final class AesGcmTransform implements SrtpTransform {
         rtcpIv(ssrc, index);
         System.arraycopy(p, offset, rtcpAad, 0, RTCP_CLEAR_PREFIX);
         SrtpPackets.putInt(rtcpAad, RTCP_CLEAR_PREFIX, SRTCP_E_FLAG | index);
-        try {
-            initEncrypt(rtcpKey);
-            cipher.updateAAD(rtcpAad);
-            int n = cipher.doFinal(p, offset + RTCP_CLEAR_PREFIX, length - RTCP_CLEAR_PREFIX, p,
-                    offset + RTCP_CLEAR_PREFIX);
-            int end = RTCP_CLEAR_PREFIX + n;
-            SrtpPackets.putInt(p, offset + end, SRTCP_E_FLAG | index);
-            return end + SRTCP_INDEX_LENGTH;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("GCM encryption cannot fail with valid sizes", e);
-        }
+        rtcp.seal(iv, rtcpAad, 0, rtcpAad.length, p, offset + RTCP_CLEAR_PREFIX, length - RTCP_CLEAR_PREFIX, p,
+                offset + length);
+        int end = length + TAG_LENGTH;
+        SrtpPackets.putInt(p, offset + end, SRTCP_E_FLAG | index);
+        return end + SRTCP_INDEX_LENGTH;
     }
 
     @Override
     public int unprotectRtcp(byte[] p, int offset, int length) {
         int end = length - SRTCP_INDEX_LENGTH;
-        if (end - TAG_LENGTH < RTCP_CLEAR_PREFIX) {
+        int sealed = end - TAG_LENGTH;
+        if (sealed < RTCP_CLEAR_PREFIX) {
             return MALFORMED;
         }
         int trailer = SrtpPackets.getInt(p, offset + end);
@@ -160,27 +126,11 @@ public final class AesGcmTransform implements SrtpTransform {
         rtcpIv(ssrc, trailer & SRTCP_INDEX_MASK);
         System.arraycopy(p, offset, rtcpAad, 0, RTCP_CLEAR_PREFIX);
         SrtpPackets.putInt(rtcpAad, RTCP_CLEAR_PREFIX, trailer);
-        try {
-            cipher.init(Cipher.DECRYPT_MODE, rtcpKey, new GCMParameterSpec(TAG_BITS, iv));
-            cipher.updateAAD(rtcpAad);
-            return RTCP_CLEAR_PREFIX + cipher.doFinal(p, offset + RTCP_CLEAR_PREFIX, end - RTCP_CLEAR_PREFIX, p,
-                    offset + RTCP_CLEAR_PREFIX);
-        } catch (AEADBadTagException e) {
+        if (!rtcp.open(iv, rtcpAad, 0, rtcpAad.length, p, offset + RTCP_CLEAR_PREFIX, sealed - RTCP_CLEAR_PREFIX, p,
+                offset + sealed)) {
             return AUTH_FAILED;
-        } catch (GeneralSecurityException e) {
-            return MALFORMED;
         }
-    }
-
-    private void initEncrypt(SecretKeySpec key) throws GeneralSecurityException {
-        if (key == lastKey && Arrays.equals(iv, lastIv)) {
-            byte[] other = iv.clone();
-            other[0] ^= 1;
-            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, other));
-        }
-        cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
-        lastKey = key;
-        System.arraycopy(iv, 0, lastIv, 0, SALT_LENGTH);
+        return sealed;
     }
 
     /** RFC 7714 §8.1: {@code (0x0000 || SSRC || ROC || SEQ) XOR salt}. */
@@ -206,7 +156,7 @@ public final class AesGcmTransform implements SrtpTransform {
     }
 
     private void xorSalt(byte[] salt) {
-        for (int i = 0; i < SALT_LENGTH; i++) {
+        for (int i = 0; i < AesGcm.IV_LENGTH; i++) {
             iv[i] ^= salt[i];
         }
     }

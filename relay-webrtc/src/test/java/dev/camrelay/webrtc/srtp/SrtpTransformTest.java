@@ -94,6 +94,82 @@ class SrtpTransformTest {
         assertThat(Arrays.copyOf(packet, plain.length)).isEqualTo(plain);
     }
 
+    @Test
+    void gcmMatchesRfc7714Section17Vector() {
+        // §17.1: the SRTCP packet of sender "Mars" with SRTCP index 0x5d4, under the §16 session key and salt.
+        byte[] key = HEX.parseHex("000102030405060708090a0b0c0d0e0f");
+        byte[] salt = HEX.parseHex("517569642070726f2071756f");
+        byte[] plain = HEX.parseHex("81c8000d4d6172734e5450314e545032525450200000042a0000e9304c756e61"
+                + "deadbeefdeadbeefdeadbeefdeadbeefdeadbeef");
+        byte[] expected = HEX.parseHex("81c8000d4d617273"
+                + "63e94885dcdab67ca727d7662f6b7e997ff5c0f76c06f32dc676a5f1730d6fda4ce09b4686303ded0bb9275b"
+                + "c84aa45896cf4d2fc5abf87245d9eade" + "800005d4");
+        SrtpTransform sender = AesGcmTransform.withSessionKeys(key, salt);
+        for (int index = 0; index < 0x5d4; index++) {
+            sender.protectRtcp(Arrays.copyOf(plain, plain.length + sender.rtcpOverhead()), 0, plain.length);
+        }
+        byte[] packet = Arrays.copyOf(plain, plain.length + sender.rtcpOverhead());
+
+        int n = sender.protectRtcp(packet, 0, plain.length);
+
+        assertThat(packet).isEqualTo(expected);
+        assertThat(n).isEqualTo(expected.length);
+        assertThat(AesGcmTransform.withSessionKeys(key, salt).unprotectRtcp(packet, 0, n)).isEqualTo(plain.length);
+        assertThat(Arrays.copyOf(packet, plain.length)).isEqualTo(plain);
+    }
+
+    @ParameterizedTest
+    @EnumSource(SrtpProfile.class)
+    void aChangeToAnyByteOfAnSrtpPacketFailsAuthenticationAndLeavesThePacketAsItCame(SrtpProfile profile) {
+        Random random = new Random(8);
+        byte[] key = random(random, profile.keyLength());
+        byte[] salt = random(random, profile.saltLength());
+        SrtpTransform sender = SrtpTransforms.create(profile, key, salt);
+        SrtpTransform receiver = SrtpTransforms.create(profile, key, salt);
+        byte[] plain = rtp(1000, 0x5EED, 60, random);
+        byte[] packet = Arrays.copyOf(plain, plain.length + sender.rtpOverhead());
+        int n = sender.protectRtp(packet, 0, plain.length);
+
+        for (int i = 0; i < n; i++) {
+            byte[] forged = packet.clone();
+            forged[i] ^= 0x01; // in the first byte: one CSRC more, a header 4 bytes longer
+            byte[] before = forged.clone();
+
+            assertThat(receiver.unprotectRtp(forged, 0, n)).as("byte %d changed", i)
+                    .isEqualTo(SrtpTransform.AUTH_FAILED);
+            assertThat(forged).as("byte %d changed", i).isEqualTo(before);
+        }
+        assertThat(receiver.unprotectRtp(packet, 0, n)).isEqualTo(plain.length);
+        assertThat(Arrays.copyOf(packet, plain.length)).isEqualTo(plain);
+    }
+
+    @ParameterizedTest
+    @EnumSource(SrtpProfile.class)
+    void aChangeToAnyByteOfAnSrtcpPacketFailsAuthenticationAndLeavesThePacketAsItCame(SrtpProfile profile) {
+        Random random = new Random(9);
+        byte[] key = random(random, profile.keyLength());
+        byte[] salt = random(random, profile.saltLength());
+        SrtpTransform sender = SrtpTransforms.create(profile, key, salt);
+        SrtpTransform receiver = SrtpTransforms.create(profile, key, salt);
+        byte[] plain = random(random, 52);
+        plain[0] = (byte) 0x81;
+        plain[1] = (byte) 205; // RTPFB, as a NACK
+        byte[] packet = Arrays.copyOf(plain, plain.length + sender.rtcpOverhead());
+        int n = sender.protectRtcp(packet, 0, plain.length);
+
+        for (int i = 0; i < n; i++) {
+            byte[] forged = packet.clone();
+            forged[i] ^= 0x01; // in the trailer's first byte: the index, not the E flag
+            byte[] before = forged.clone();
+
+            assertThat(receiver.unprotectRtcp(forged, 0, n)).as("byte %d changed", i)
+                    .isEqualTo(SrtpTransform.AUTH_FAILED);
+            assertThat(forged).as("byte %d changed", i).isEqualTo(before);
+        }
+        assertThat(receiver.unprotectRtcp(packet, 0, n)).isEqualTo(plain.length);
+        assertThat(Arrays.copyOf(packet, plain.length)).isEqualTo(plain);
+    }
+
     @ParameterizedTest
     @EnumSource(SrtpProfile.class)
     void rtpRoundTripsAcrossASequenceWrapAndRejectsTampering(SrtpProfile profile) {
@@ -154,7 +230,7 @@ class SrtpTransformTest {
         byte[] first = Arrays.copyOf(plain, plain.length + sender.rtpOverhead());
         byte[] again = Arrays.copyOf(plain, plain.length + sender.rtpOverhead());
 
-        // A NACK answered at once re-protects the same index; the JCE refuses a repeated GCM IV unless stepped over.
+        // A NACK answered at once re-protects the same index: the same IV with the same plaintext, the same bytes.
         int n = sender.protectRtp(first, 0, plain.length);
         int m = sender.protectRtp(again, 0, plain.length);
 
@@ -211,6 +287,12 @@ class SrtpTransformTest {
             assertThat(receiver.unprotectRtcp(packet, 0, n)).isEqualTo(plain.length);
             assertThat(Arrays.copyOf(packet, plain.length)).isEqualTo(plain);
         }
+    }
+
+    private static byte[] random(Random random, int length) {
+        byte[] b = new byte[length];
+        random.nextBytes(b);
+        return b;
     }
 
     private static byte[] rtp(int seq, int ssrc, int payload, Random random) {
