@@ -24,7 +24,7 @@ public final class Router {
     private final List<Route> routes = new ArrayList<>();
 
     public Router add(String method, String pattern, RouteHandler handler) {
-        routes.add(new Route(method, split(pattern), handler));
+        routes.add(Route.of(method, split(pattern), handler));
         return this;
     }
 
@@ -50,18 +50,20 @@ public final class Router {
         if (segments.size() > MAX_SEGMENTS) {
             return new NoRoute();
         }
-        Set<String> allowed = new LinkedHashSet<>();
+        Set<String> allowed = null; // made only for a path whose method is wrong: routing allocates little per request
         for (Route route : routes) {
-            Map<String, String> params = route.match(segments);
-            if (params == null) {
+            if (!route.matches(segments)) {
                 continue;
             }
             if (route.method.equals(method)) {
-                return new Found(route.handler, params);
+                return new Found(route.handler, route.params(segments));
+            }
+            if (allowed == null) {
+                allowed = new LinkedHashSet<>();
             }
             allowed.add(route.method);
         }
-        return allowed.isEmpty() ? new NoRoute() : new WrongMethod(allowed);
+        return allowed == null ? new NoRoute() : new WrongMethod(allowed);
     }
 
     private static List<String> split(String path) {
@@ -74,20 +76,44 @@ public final class Router {
         return out;
     }
 
-    private record Route(String method, List<String> pattern, RouteHandler handler) {
+    /**
+     * @param literals each segment's literal text, or null where the pattern has a placeholder
+     * @param names    each placeholder's name, or null where the pattern has a literal
+     */
+    private record Route(String method, String[] literals, String[] names, RouteHandler handler) {
 
-        Map<String, String> match(List<String> segments) {
-            if (segments.size() != pattern.size()) {
-                return null;
-            }
-            Map<String, String> params = new LinkedHashMap<>();
+        static Route of(String method, List<String> pattern, RouteHandler handler) {
+            String[] literals = new String[pattern.size()];
+            String[] names = new String[pattern.size()];
             for (int i = 0; i < pattern.size(); i++) {
                 String p = pattern.get(i);
-                String s = segments.get(i);
                 if (p.startsWith("{") && p.endsWith("}")) {
-                    params.put(p.substring(1, p.length() - 1), decode(s));
-                } else if (!p.equals(s)) {
-                    return null;
+                    names[i] = p.substring(1, p.length() - 1);
+                } else {
+                    literals[i] = p;
+                }
+            }
+            return new Route(method, literals, names, handler);
+        }
+
+        boolean matches(List<String> segments) {
+            if (segments.size() != literals.length) {
+                return false;
+            }
+            for (int i = 0; i < literals.length; i++) {
+                if (literals[i] != null && !literals[i].equals(segments.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** The placeholders' values, URL-decoded, of a path that {@link #matches}. */
+        Map<String, String> params(List<String> segments) {
+            Map<String, String> params = new LinkedHashMap<>();
+            for (int i = 0; i < names.length; i++) {
+                if (names[i] != null) {
+                    params.put(names[i], decode(segments.get(i)));
                 }
             }
             return params;

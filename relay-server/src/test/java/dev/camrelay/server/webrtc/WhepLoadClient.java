@@ -62,7 +62,7 @@ public final class WhepLoadClient {
                         throw new IllegalStateException("WHEP POST " + r.statusCode() + ": " + r.body());
                     }
                     answered[index] = System.nanoTime();
-                    c.connect(SrtpProfile.AEAD_AES_128_GCM);
+                    c.connect(SrtpProfile.AEAD_AES_128_GCM, SrtpProfile.AES128_CM_HMAC_SHA1_80); // as Chrome offers
                     // Plays from now on, on a thread of its own, so its first frame is timed as it arrives.
                     synchronized (running) {
                         running.add(receive.submit(() -> playUntil(c, end)));

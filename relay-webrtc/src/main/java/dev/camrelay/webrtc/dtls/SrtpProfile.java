@@ -3,14 +3,20 @@ package dev.camrelay.webrtc.dtls;
 import org.bouncycastle.tls.SRTPProtectionProfile;
 
 /**
- * The SRTP protection profiles the relay negotiates in use_srtp (RFC 5764 §4.1.2), in preference order (JVB's), with
- * the key sizes that decide how much keying material is exported (§4.2).
+ * The SRTP protection profiles the relay negotiates in use_srtp (RFC 5764 §4.1.2), in the relay's preference order,
+ * with the key sizes that decide how much keying material is exported (§4.2).
+ *
+ * <p>AES-CM comes first: both are allocation-free per packet, but AES-CM's HMAC-SHA1 runs on the CPU's SHA
+ * instructions through the JDK while GCM's GHASH comes from BouncyCastle's tables (the JDK's GCM, with the CPU's
+ * carry-less multiply, allocates about 1 KB per packet), so AES-CM protects a full packet in about 1.0 µs and GCM in
+ * about 2.1 µs (docs/benchmarks.md, WebRTC per packet); on the one sender thread that is the difference between the
+ * last of 200 viewers getting a frame about 2 ms or 4 ms after the first. A client that offers only GCM gets GCM.
  */
 public enum SrtpProfile {
-    /** RFC 7714 §14.2: AES-128-GCM, 12-byte salt, 16-byte tag. */
-    AEAD_AES_128_GCM(SRTPProtectionProfile.SRTP_AEAD_AES_128_GCM, 16, 12, 16),
     /** RFC 5764 §4.1.2: AES-128 counter mode, 14-byte salt, 80-bit HMAC-SHA1 tag. */
-    AES128_CM_HMAC_SHA1_80(SRTPProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80, 16, 14, 10);
+    AES128_CM_HMAC_SHA1_80(SRTPProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80, 16, 14, 10),
+    /** RFC 7714 §14.2: AES-128-GCM, 12-byte salt, 16-byte tag. */
+    AEAD_AES_128_GCM(SRTPProtectionProfile.SRTP_AEAD_AES_128_GCM, 16, 12, 16);
 
     private final int id;
     private final int keyLength;

@@ -64,8 +64,7 @@ class DtlsSrtpServerTest {
 
     @Test
     void handshakeWithMatchingFingerprintExportsTheSameGcmKeysOnBothSides() throws Exception {
-        Outcome outcome = handshake(CLIENT_CERT.fingerprint(),
-                SRTPProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80, SRTPProtectionProfile.SRTP_AEAD_AES_128_GCM);
+        Outcome outcome = handshake(CLIENT_CERT.fingerprint(), SRTPProtectionProfile.SRTP_AEAD_AES_128_GCM);
 
         SrtpKeyingMaterial server = outcome.server.keyingMaterial();
         assertThat(server.profile()).isEqualTo(SrtpProfile.AEAD_AES_128_GCM);
@@ -80,6 +79,16 @@ class DtlsSrtpServerTest {
 
         assertThat(outcome.server.keyingMaterial().profile()).isEqualTo(SrtpProfile.AES128_CM_HMAC_SHA1_80);
         assertThat(outcome.server.keyingMaterial().serverSalt()).hasSize(14);
+        assertThat(outcome.server.keyingMaterial()).isEqualTo(outcome.client.keyingMaterial());
+    }
+
+    @Test
+    void aClientOfferingGcmFirstAndAesCmGetsAesCmTheRelaysPreference() throws Exception {
+        // Chrome's order: the server's preference decides (RFC 5764 §4.1.1), and the relay's is the cheaper AES-CM
+        Outcome outcome = handshake(CLIENT_CERT.fingerprint(),
+                SRTPProtectionProfile.SRTP_AEAD_AES_128_GCM, SRTPProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80);
+
+        assertThat(outcome.server.keyingMaterial().profile()).isEqualTo(SrtpProfile.AES128_CM_HMAC_SHA1_80);
         assertThat(outcome.server.keyingMaterial()).isEqualTo(outcome.client.keyingMaterial());
     }
 
