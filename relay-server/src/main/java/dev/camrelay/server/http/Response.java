@@ -40,7 +40,7 @@ public record Response(int status, String contentType, byte[] body, Map<String, 
     }
 
     /**
-     * A 200 of a {@link SharedBody}, sent from its memory with its header block made once; reported to
+     * A 200 of a {@link SharedBody}, sent from its memory (in wire form, made once, where it can); reported to
      * {@code timing} with {@code stampNanos} when written, unless {@code timing} is null.
      */
     public static Response shared(SharedBody body, ResponseTiming timing, long stampNanos) {

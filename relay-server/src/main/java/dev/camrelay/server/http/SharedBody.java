@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * Thread-safe: immutable, but for a header block made on first use (idempotent: racing threads make equal ones).
+ * Thread-safe: immutable, but for its wire form, made on first use (idempotent: racing threads make equal ones).
  *
  * <p>One response many requests get: a media playlist rendering, which every viewer at the live edge is sent when a
  * part is published (a thousand held reloads answered back to back). Its body is copied once into direct memory that
@@ -50,15 +50,6 @@ public final class SharedBody {
 
     public Map<String, String> headers() {
         return headers;
-    }
-
-    /** The body as bytes (tests, and paths that want a copy). */
-    public byte[] bytes() {
-        return bytes.clone();
-    }
-
-    public int length() {
-        return bytes.length;
     }
 
     /** A view of the body for one response: its own indices, the shared memory; releasing it does nothing. */
