@@ -2,10 +2,10 @@ package dev.camrelay.rtsp.depacketize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.camrelay.core.testing.ThreadAllocation;
 import dev.camrelay.rtsp.receive.RtpTrackReceiver;
 import dev.camrelay.rtsp.rtp.RtpPacket;
 import dev.camrelay.rtsp.rtp.TestRtp;
-import java.lang.management.ManagementFactory;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -37,29 +37,9 @@ class SteadyStateAllocationTest {
         }
     }
 
-    private static long allocatedBytes() {
-        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
-    }
-
-    /**
-     * Bytes allocated per packet over the measured rounds: the least of {@link #WINDOWS} windows of {@link #ROUNDS}
-     * rounds each. An allocation per packet shows in every window; a one-off by the JVM on this thread (seen once in
-     * a full suite run: 24 KB inside one window of the LATM test, which allocates nothing per packet even with C1
-     * alone, {@code -XX:TieredStopAtLevel=1}) shows in one.
-     */
+    /** Bytes allocated per packet: the least of {@link #WINDOWS} windows of {@link #ROUNDS} rounds each. */
     private static double bytesPerPacket(int packetsPerRound, Runnable round) {
-        for (int i = 0; i < WARMUP_ROUNDS; i++) {
-            round.run();
-        }
-        long least = Long.MAX_VALUE;
-        for (int w = 0; w < WINDOWS; w++) {
-            long before = allocatedBytes();
-            for (int i = 0; i < ROUNDS; i++) {
-                round.run();
-            }
-            least = Math.min(least, allocatedBytes() - before);
-        }
-        return (double) least / ((long) ROUNDS * packetsPerRound);
+        return ThreadAllocation.leastBytesPerOp(WARMUP_ROUNDS, ROUNDS, WINDOWS, packetsPerRound, round);
     }
 
     /** A GOP of synthetic H.264 frames, packetized with STAP-A, FU-A and single NAL units, as RTP byte arrays. */

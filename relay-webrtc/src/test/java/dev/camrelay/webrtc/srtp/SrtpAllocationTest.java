@@ -2,8 +2,8 @@ package dev.camrelay.webrtc.srtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.camrelay.core.testing.ThreadAllocation;
 import dev.camrelay.webrtc.dtls.SrtpProfile;
-import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -20,10 +20,6 @@ class SrtpAllocationTest {
     private static final int WINDOWS = 3;
     /** Each round protects and unprotects one RTP and one RTCP packet. */
     private static final int PACKETS_PER_ROUND = 4;
-
-    private static long allocatedBytes() {
-        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
-    }
 
     @ParameterizedTest
     @EnumSource(SrtpProfile.class)
@@ -51,19 +47,8 @@ class SrtpAllocationTest {
                 throw new AssertionError("RTCP did not round-trip");
             }
         };
-        for (int i = 0; i < WARMUP_ROUNDS; i++) {
-            round.run();
-        }
-        long least = Long.MAX_VALUE;
-        for (int w = 0; w < WINDOWS; w++) {
-            long before = allocatedBytes();
-            for (int i = 0; i < ROUNDS; i++) {
-                round.run();
-            }
-            least = Math.min(least, allocatedBytes() - before);
-        }
+        double perPacket = ThreadAllocation.leastBytesPerOp(WARMUP_ROUNDS, ROUNDS, WINDOWS, PACKETS_PER_ROUND, round);
 
-        assertThat((double) least / ((long) ROUNDS * PACKETS_PER_ROUND)).as("bytes allocated per packet")
-                .isLessThan(0.1);
+        assertThat(perPacket).as("bytes allocated per packet").isLessThan(0.1);
     }
 }
